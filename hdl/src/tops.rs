@@ -1,0 +1,125 @@
+//! The registry of every top ferrio emits. `cargo xtask verilog` writes each one,
+//! `cargo xtask lint` lints each one, `ferrio-sim` builds a Verilator model of each simulation
+//! top, and `cargo xtask bitstream` synthesizes board tops and (out of context) cores.
+//!
+//! | top | kind | clock port | what it is |
+//! |---|---|---|---|
+//! | `skid_buffer` | sim | `clock` | [`SkidBuffer`] of 32-bit items |
+//! | `fifo_lut` | sim, core | `clock` | [`FifoLut`], 16 x 16 bits in distributed RAM |
+//! | `fifo_bram` | sim, core | `clock` | [`FifoBram`], 512 x 64 bits: the deep FIFO (2 DP16KD) |
+//! | `bram_sdp` | sim, core | `clock` | [`BramSdp`], 1024 x 64 bits with byte enables (4 DP16KD) |
+//! | `heartbeat_sim` | sim | `clk100` | [`Heartbeat`] with a 2^4-cycle beat, for simulation |
+//! | `heartbeat` | board `versa-ecp5-5g` | `clk100` | [`Heartbeat`] as built for the board |
+
+use crate::board::heartbeat::{Heartbeat, BOARD_DIV};
+use crate::common::{BramSdp, FifoBram, FifoLut, SkidBuffer};
+use crate::ecp5;
+use rust_hdl::prelude::*;
+
+/// What a top is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Simulated through Verilator by tests (and synthesizable out of context).
+    Sim,
+    /// Pins of the named board: built into a bitstream.
+    Board(&'static str),
+}
+
+/// One emitted top.
+#[derive(Clone, Copy, Debug)]
+pub struct Top {
+    pub name: &'static str,
+    pub kind: Kind,
+    /// The input port that `tick()` toggles in simulation.
+    pub clock: &'static str,
+    /// The port that `reset()` drives in simulation, and the level that resets.
+    pub reset: Option<(&'static str, bool)>,
+    /// Synthesizable without board pins (for out-of-context size and Fmax).
+    pub core: bool,
+    pub describe: &'static str,
+    verilog: fn() -> String,
+}
+
+impl Top {
+    /// The top's Verilog as rust-hdl emits it (module `top`), without vendor cell models: this
+    /// is what yosys reads.
+    pub fn verilog(&self) -> String {
+        (self.verilog)()
+    }
+
+    /// The Verilog plus the behavioural models of the vendor cells: what Verilator reads.
+    pub fn verilog_for_simulation(&self) -> String {
+        format!("{}\n{}", self.verilog(), ecp5::sim_models())
+    }
+}
+
+fn emit<B: Block + Default>() -> String {
+    let mut uut = B::default();
+    uut.connect_all();
+    generate_verilog(&uut)
+}
+
+/// Every top, in a stable order.
+pub fn all() -> Vec<Top> {
+    vec![
+        Top {
+            name: "skid_buffer",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: true,
+            describe: "SkidBuffer<Bits<32>>",
+            verilog: emit::<SkidBuffer<Bits<32>>>,
+        },
+        Top {
+            name: "fifo_lut",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: true,
+            describe: "FifoLut<Bits<16>, 4>: 16 x 16 bits, distributed RAM",
+            verilog: emit::<FifoLut<Bits<16>, 4>>,
+        },
+        Top {
+            name: "fifo_bram",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: true,
+            describe: "FifoBram<64, 8, 9>: 512 x 64 bits, block RAM",
+            verilog: emit::<FifoBram<64, 8, 9>>,
+        },
+        Top {
+            name: "bram_sdp",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: None,
+            core: true,
+            describe: "BramSdp<64, 8, 10>: 1024 x 64 bits with byte enables",
+            verilog: emit::<BramSdp<64, 8, 10>>,
+        },
+        Top {
+            name: "heartbeat_sim",
+            kind: Kind::Sim,
+            clock: "clk100",
+            reset: Some(("rst_n", false)),
+            core: false,
+            describe: "Heartbeat<4>: the board top with a 16-cycle beat",
+            verilog: emit::<Heartbeat<4>>,
+        },
+        Top {
+            name: "heartbeat",
+            kind: Kind::Board("versa-ecp5-5g"),
+            clock: "clk100",
+            reset: Some(("rst_n", false)),
+            core: false,
+            describe: "Heartbeat<26>: PLL, LED heartbeat, DIP switches, lock on the display",
+            verilog: emit::<Heartbeat<BOARD_DIV>>,
+        },
+    ]
+}
+
+/// The top called `name`.
+pub fn find(name: &str) -> Option<Top> {
+    all().into_iter().find(|t| t.name == name)
+}

@@ -1,0 +1,22 @@
+//! # ferrio-sim: the card's RTL, Verilated and driven from Rust
+//!
+//! `build.rs` turns every simulation top of [`ferrio_hdl::tops`] into a Verilator model and
+//! generates a typed handle for it in [`models`]: one struct per top (`SkidBuffer`,
+//! `FifoLut`, `FifoBram`, `BramSdp`, `HeartbeatSim`) with `set_<port>` / `<port>()` per port,
+//! and the shared [`Model`] operations (`tick`, `reset`, waves) through `Deref`.
+//!
+//! Later issues add the host-side models (PCIe root complex, host memory with its access
+//! checker, virtio drivers) beside these.
+
+pub mod model;
+
+pub use model::{waves_dir, waves_requested, Model, PortInfo, TopInfo};
+
+/// The generated handles, one per simulation top.
+pub mod models {
+    #![allow(clippy::all)]
+    #[allow(unused_imports)]
+    use crate::model::waves_requested;
+    use crate::model::{Api, Model, PortInfo, TopInfo};
+    include!(concat!(env!("OUT_DIR"), "/models.rs"));
+}

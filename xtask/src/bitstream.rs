@@ -1,0 +1,111 @@
+//! `cargo xtask bitstream`: yosys, nextpnr-ecp5 and ecppack for a board top, or out-of-context
+//! place and route of a core. Writes under `target/ferrio/bitstream/<board>/<top>/` (or
+//! `.../out-of-context/<top>/`): the netlist, `<top>.bit`, `<top>.svf`, logs, `report.json`
+//! and `report.md`. Fails when a clock misses its constraint.
+
+use crate::setup::{self, Need};
+use crate::tools;
+use anyhow::{anyhow, bail, Result};
+use ferrio_bitstream::{Report, Target, Toolchain};
+use ferrio_hdl::tops::{self, Kind};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub fn toolchain() -> Toolchain {
+    Toolchain {
+        bin: tools::venv().join("bin"),
+        env: vec![("YOWASP_CACHE_DIR".into(), tools::yowasp_cache())],
+    }
+}
+
+pub fn dir(board: &str, top: &str) -> PathBuf {
+    tools::out_dir().join("bitstream").join(board).join(top)
+}
+
+/// Build `top` for `board` (or out of context when `board` is `None`). Returns the report.
+pub fn build(board: Option<&str>, top: &str, mhz: f64, seed: u32) -> Result<Report> {
+    setup::ensure(Need::Everything)?;
+    let t = tops::find(top).ok_or_else(|| anyhow!("no top called {top}"))?;
+    let tc = toolchain();
+    let mut seconds = BTreeMap::new();
+    let (report, dir) = match board {
+        Some(board_name) => {
+            let board = ferrio_boards::find(board_name)
+                .ok_or_else(|| anyhow!("no board called {board_name}"))?;
+            if t.kind != Kind::Board(board.name) {
+                bail!(
+                    "{top} is not a top for {board_name}; board tops: {}",
+                    tops::all()
+                        .iter()
+                        .filter(|t| t.kind == Kind::Board(board.name))
+                        .map(|t| t.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            let dir = dir(board.name, top);
+            println!("[bitstream] {top} for {board_name}: yosys synth_ecp5 ...");
+            let (cells, s) = ferrio_bitstream::synthesize(&tc, &t.verilog(), &dir, top)?;
+            seconds.insert("1 yosys".to_string(), s);
+            println!("[bitstream] {top}: nextpnr-ecp5 ...");
+            let s = ferrio_bitstream::place_and_route(&tc, &dir, top, Target::Board(&board), seed)?;
+            seconds.insert("2 nextpnr".to_string(), s);
+            println!("[bitstream] {top}: ecppack ...");
+            let s = ferrio_bitstream::pack(&tc, &dir, top)?;
+            seconds.insert("3 ecppack".to_string(), s);
+            let report = Report::read(
+                &dir,
+                top,
+                board.name,
+                board.device,
+                board.totals,
+                cells,
+                seconds,
+            )?;
+            (report, dir)
+        }
+        None => {
+            if !t.core {
+                bail!("{top} is not a core that can be placed out of context");
+            }
+            let board = ferrio_boards::find("versa-ecp5-5g").expect("the Versa board exists");
+            let dir = dir("out-of-context", top);
+            println!("[bitstream] {top} out of context at {mhz} MHz: yosys synth_ecp5 ...");
+            let (cells, s) = ferrio_bitstream::synthesize(&tc, &t.verilog(), &dir, top)?;
+            seconds.insert("1 yosys".to_string(), s);
+            println!("[bitstream] {top}: nextpnr-ecp5 --out-of-context ...");
+            let s = ferrio_bitstream::place_and_route(
+                &tc,
+                &dir,
+                top,
+                Target::OutOfContext {
+                    device: board.nextpnr_device,
+                    mhz,
+                },
+                seed,
+            )?;
+            seconds.insert("2 nextpnr".to_string(), s);
+            let report = Report::read(
+                &dir,
+                top,
+                "out-of-context",
+                board.device,
+                board.totals,
+                cells,
+                seconds,
+            )?;
+            (report, dir)
+        }
+    };
+    std::fs::write(
+        dir.join("report.json"),
+        serde_json::to_string_pretty(&report)?,
+    )?;
+    std::fs::write(dir.join("report.md"), report.markdown())?;
+    println!("{}", report.markdown());
+    println!("[bitstream] outputs in {}", dir.display());
+    if !report.timing_met() {
+        bail!("timing not met for {top} (see {}/report.md)", dir.display());
+    }
+    Ok(report)
+}

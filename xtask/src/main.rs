@@ -1,0 +1,106 @@
+//! `cargo xtask`: every ferrio command. `cargo xtask --help` lists them.
+
+mod bitstream;
+mod flash;
+mod lint;
+mod setup;
+mod test;
+mod tools;
+mod verilog;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "ferrio: build, simulate, lint and flash the virtio card"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Install every tool the other commands need (idempotent; a second run does nothing).
+    Setup,
+    /// The main job: build the heartbeat bitstream and run the Verilator library tests.
+    Demo,
+    /// Run all tests: lint, cargo tests through Verilator, and the heartbeat bitstream.
+    Test,
+    /// Write each top's Verilog under target/ferrio/verilog/.
+    Verilog {
+        #[arg(long)]
+        top: Option<String>,
+    },
+    /// verilator --lint-only -Wall on every top with the one waiver file; fails on any warning.
+    Lint {
+        #[arg(long)]
+        top: Option<String>,
+    },
+    /// Rewrite constraints/<board>.lpf from the Rust board descriptions.
+    Constraints,
+    /// Synthesize, place, route and pack a board top; or place a core out of context.
+    Bitstream {
+        /// Board to build for (a board top), e.g. versa-ecp5-5g.
+        #[arg(
+            long,
+            default_value = "versa-ecp5-5g",
+            conflicts_with = "out_of_context"
+        )]
+        board: String,
+        /// The top to build (default: heartbeat).
+        #[arg(long, default_value = "heartbeat")]
+        top: String,
+        /// Place and route the top as a core without pins (size and Fmax only).
+        #[arg(long)]
+        out_of_context: bool,
+        /// Clock constraint for out-of-context builds.
+        #[arg(long, default_value_t = 125.0)]
+        mhz: f64,
+        /// nextpnr placement seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u32,
+    },
+    /// Load a bitstream into the board's SRAM (or its SPI flash with --flash) over JTAG.
+    Flash {
+        #[arg(long, default_value = "versa-ecp5-5g")]
+        board: String,
+        #[arg(long, default_value = "heartbeat")]
+        top: String,
+        /// Write the SPI flash instead of SRAM (survives power cycles).
+        #[arg(long)]
+        flash: bool,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Cmd::Setup => setup::setup(),
+        Cmd::Demo => test::demo(),
+        Cmd::Test => test::test(),
+        Cmd::Verilog { top } => verilog::command(top.as_deref()),
+        Cmd::Lint { top } => lint::command(top.as_deref()),
+        Cmd::Constraints => {
+            for board in ferrio_boards::all() {
+                let path = tools::root().join(ferrio_boards::lpf_path(board.name));
+                std::fs::write(&path, board.lpf())?;
+                println!("[constraints] {}", path.display());
+            }
+            Ok(())
+        }
+        Cmd::Bitstream {
+            board,
+            top,
+            out_of_context,
+            mhz,
+            seed,
+        } => {
+            let board = (!out_of_context).then_some(board.as_str());
+            bitstream::build(board, &top, mhz, seed).map(|_| ())
+        }
+        Cmd::Flash { board, top, flash } => flash::command(&board, &top, flash),
+    }
+}
