@@ -449,29 +449,21 @@ impl {ty} {{
     .unwrap();
     for (i, p) in ports.iter().enumerate() {
         let r = &p.rust;
-        if p.width <= 64 {
-            if !p.output {
-                writeln!(
-                    s,
-                    "    pub fn set_{r}(&mut self, value: u64) {{ self.model.set({i}, value) }}"
-                )
-                .unwrap();
+        // Inputs get a setter, outputs a getter: a getter named after an input such as
+        // `reset` would hide `Model::reset`.
+        let line = match (p.output, p.width <= 64) {
+            (false, true) => {
+                format!("pub fn set_{r}(&mut self, value: u64) {{ self.model.set({i}, value) }}")
             }
-            writeln!(
-                s,
-                "    pub fn {r}(&mut self) -> u64 {{ self.model.get({i}) }}"
-            )
-            .unwrap();
-        } else {
-            if !p.output {
-                writeln!(s, "    pub fn set_{r}(&mut self, words: &[u32]) {{ self.model.set_wide({i}, words) }}").unwrap();
+            (true, true) => format!("pub fn {r}(&mut self) -> u64 {{ self.model.get({i}) }}"),
+            (false, false) => format!(
+                "pub fn set_{r}(&mut self, words: &[u32]) {{ self.model.set_wide({i}, words) }}"
+            ),
+            (true, false) => {
+                format!("pub fn {r}(&mut self) -> Vec<u32> {{ self.model.get_wide({i}) }}")
             }
-            writeln!(
-                s,
-                "    pub fn {r}(&mut self) -> Vec<u32> {{ self.model.get_wide({i}) }}"
-            )
-            .unwrap();
-        }
+        };
+        writeln!(s, "    {line}").unwrap();
     }
     write!(
         s,

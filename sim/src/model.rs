@@ -3,7 +3,7 @@
 //! | call | effect |
 //! |---|---|
 //! | `set_<port>(v)` | drive an input (applied at the next evaluation) |
-//! | `<port>()` | read a port; evaluates first if an input changed, so combinational outputs are current |
+//! | `<port>()` | read an output; evaluates first if an input changed, so combinational outputs are current |
 //! | [`Model::tick`]`(n)` | `n` clock cycles: clock low, evaluate, clock high, evaluate; inputs set before are sampled at the first rising edge |
 //! | [`Model::reset`]`(n)` | hold the top's reset for `n` cycles, then release it |
 //! | [`Model::cycles`] | cycles ticked so far |
