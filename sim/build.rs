@@ -3,7 +3,8 @@
 //!
 //! Per top: emit its Verilog (with the ECP5 cell models), `verilator --cc --trace-fst`,
 //! read the port list from the generated header, generate a C++ shim and Rust bindings, and
-//! compile the model. The Verilator runtime (verilated.cpp and friends) is compiled once into
+//! compile the model into `target/ferrio/verilator-models/<top>-<hash>/`; a model whose Verilog
+//! did not change is not rebuilt. The Verilator runtime (verilated.cpp and friends) is compiled once into
 //! `target/ferrio/verilator-runtime/<key>/` and reused by every later build, whatever changed
 //! in the design; `<key>` covers the Verilator version and the compile flags.
 
@@ -74,86 +75,35 @@ fn main() {
         .into_iter()
         .filter(|t| t.kind == ferrio_hdl::tops::Kind::Sim)
     {
-        let dir = out.join(top.name);
-        let obj = dir.join("obj");
-        let _ = fs::remove_dir_all(&obj);
-        fs::create_dir_all(&obj).unwrap();
-        let src = dir.join(format!("{}.sim.v", top.name));
-        fs::write(&src, top.verilog_for_simulation()).unwrap();
-        let prefix = format!("V{}", top.name);
-        let status = Command::new(&verilator)
-            .env("VERILATOR_ROOT", &vroot)
-            .args([
-                "--cc",
-                "--trace-fst",
-                "-Wno-fatal",
-                "-Wno-lint",
-                "-Wno-style",
-            ])
-            .args(["--top-module", "top", "--prefix", &prefix, "-O3"])
-            .arg("-Mdir")
-            .arg(&obj)
-            .arg(&src)
-            .status()
-            .expect("running verilator");
-        assert!(status.success(), "verilator failed on {}", top.name);
-
-        let mk = fs::read_to_string(obj.join(format!("{prefix}_classes.mk"))).unwrap();
-        let list = |var: &str| -> Vec<String> {
-            mk.lines()
-                .skip_while(|l| {
-                    !l.starts_with(&format!("{var} +=")) && !l.starts_with(&format!("{var} ="))
-                })
-                .skip(1)
-                .take_while(|l| l.starts_with(|c: char| c.is_whitespace()) && !l.trim().is_empty())
-                .map(|l| l.trim().trim_end_matches('\\').trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        };
-        for g in list("VM_GLOBAL_FAST")
-            .into_iter()
-            .chain(list("VM_GLOBAL_SLOW"))
+        // A model is rebuilt only when its Verilog (or Verilator, or the flags) changed.
+        let verilog = top.verilog_for_simulation();
+        let mut hasher = DefaultHasher::new();
+        (&verilog, version.trim(), DEFINES, OPT, top.clock, top.reset).hash(&mut hasher);
+        let cache = ferrio_out.join("verilator-models").join(format!(
+            "{}-{:016x}",
+            top.name,
+            hasher.finish()
+        ));
+        if !cache.join("bindings.rs").exists() {
+            let tmp = cache.with_extension(format!("tmp{}", std::process::id()));
+            let _ = fs::remove_dir_all(&tmp);
+            build_model(&top, &verilog, &verilator, &vroot, &tmp);
+            if fs::rename(&tmp, &cache).is_err() {
+                let _ = fs::remove_dir_all(&tmp);
+            }
+        }
+        prune_stale_models(&cache, top.name);
+        for g in fs::read_to_string(cache.join("globals.txt"))
+            .unwrap()
+            .lines()
         {
-            if !globals.contains(&g) {
-                globals.push(g);
+            if !globals.iter().any(|x| x == g) {
+                globals.push(g.to_string());
             }
         }
-        let mut files: Vec<PathBuf> = Vec::new();
-        for var in [
-            "VM_CLASSES_FAST",
-            "VM_CLASSES_SLOW",
-            "VM_SUPPORT_FAST",
-            "VM_SUPPORT_SLOW",
-        ] {
-            for f in list(var) {
-                files.push(obj.join(format!("{f}.cpp")));
-            }
-        }
-        let header = fs::read_to_string(obj.join(format!("{prefix}.h"))).unwrap();
-        let ports = parse_ports(&header);
-        let clock = ports
-            .iter()
-            .position(|p| p.name == top.clock)
-            .unwrap_or_else(|| panic!("{}: no clock port {}", top.name, top.clock));
-        let shim = obj.join("ferrio_shim.cpp");
-        fs::write(&shim, shim_cpp(top.name, &prefix, &ports, clock)).unwrap();
-        files.push(shim);
-
-        let mut build = cc::Build::new();
-        build
-            .cpp(true)
-            .opt_level(OPT)
-            .warnings(false)
-            .flag("-std=c++17")
-            .include(vroot.join("include"))
-            .include(vroot.join("include").join("vltstd"))
-            .include(&obj)
-            .files(&files);
-        for (k, v) in DEFINES {
-            build.define(k, Some(*v));
-        }
-        build.compile(&format!("ferrio_model_{}", top.name));
-        rust += &rust_bindings(&top, &ports);
+        println!("cargo:rustc-link-search=native={}", cache.display());
+        println!("cargo:rustc-link-lib=static=ferrio_model_{}", top.name);
+        rust += &fs::read_to_string(cache.join("bindings.rs")).unwrap();
     }
 
     // The runtime: compiled once per Verilator version and flag set, then reused.
@@ -200,6 +150,112 @@ fn main() {
         println!("cargo:rustc-link-lib={l}");
     }
     fs::write(out.join("models.rs"), rust).unwrap();
+}
+
+/// Verilate one top and compile its model and shim into `dir` (`libferrio_model_<top>.a`,
+/// `bindings.rs`, `globals.txt`).
+fn build_model(
+    top: &ferrio_hdl::tops::Top,
+    verilog: &str,
+    verilator: &Path,
+    vroot: &Path,
+    dir: &Path,
+) {
+    let obj = dir.join("obj");
+    fs::create_dir_all(&obj).unwrap();
+    let src = dir.join(format!("{}.sim.v", top.name));
+    fs::write(&src, verilog).unwrap();
+    let prefix = format!("V{}", top.name);
+    let status = Command::new(&verilator)
+        .env("VERILATOR_ROOT", &vroot)
+        .args([
+            "--cc",
+            "--trace-fst",
+            "-Wno-fatal",
+            "-Wno-lint",
+            "-Wno-style",
+        ])
+        .args(["--top-module", "top", "--prefix", &prefix, "-O3"])
+        .arg("-Mdir")
+        .arg(&obj)
+        .arg(&src)
+        .status()
+        .expect("running verilator");
+    assert!(status.success(), "verilator failed on {}", top.name);
+
+    let mk = fs::read_to_string(obj.join(format!("{prefix}_classes.mk"))).unwrap();
+    let list = |var: &str| -> Vec<String> {
+        mk.lines()
+            .skip_while(|l| {
+                !l.starts_with(&format!("{var} +=")) && !l.starts_with(&format!("{var} ="))
+            })
+            .skip(1)
+            .take_while(|l| l.starts_with(|c: char| c.is_whitespace()) && !l.trim().is_empty())
+            .map(|l| l.trim().trim_end_matches('\\').trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let globals: Vec<String> = list("VM_GLOBAL_FAST")
+        .into_iter()
+        .chain(list("VM_GLOBAL_SLOW"))
+        .collect();
+    fs::write(dir.join("globals.txt"), globals.join("\n")).unwrap();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for var in [
+        "VM_CLASSES_FAST",
+        "VM_CLASSES_SLOW",
+        "VM_SUPPORT_FAST",
+        "VM_SUPPORT_SLOW",
+    ] {
+        for f in list(var) {
+            files.push(obj.join(format!("{f}.cpp")));
+        }
+    }
+    let header = fs::read_to_string(obj.join(format!("{prefix}.h"))).unwrap();
+    let ports = parse_ports(&header);
+    let clock = ports
+        .iter()
+        .position(|p| p.name == top.clock)
+        .unwrap_or_else(|| panic!("{}: no clock port {}", top.name, top.clock));
+    let shim = obj.join("ferrio_shim.cpp");
+    fs::write(&shim, shim_cpp(top.name, &prefix, &ports, clock)).unwrap();
+    files.push(shim);
+
+    let mut build = cc::Build::new();
+    build
+        .cpp(true)
+        .opt_level(OPT)
+        .warnings(false)
+        .flag("-std=c++17")
+        .include(vroot.join("include"))
+        .include(vroot.join("include").join("vltstd"))
+        .include(&obj)
+        .files(&files)
+        .out_dir(dir)
+        .cargo_metadata(false);
+    for (k, v) in DEFINES {
+        build.define(k, Some(*v));
+    }
+    build.compile(&format!("ferrio_model_{}", top.name));
+    fs::write(dir.join("bindings.rs"), rust_bindings(top, &ports)).unwrap();
+    let _ = fs::remove_dir_all(&obj);
+}
+
+/// Remove older cached models of `top`: only the one just built is kept.
+fn prune_stale_models(keep: &Path, top: &str) {
+    let Ok(entries) = fs::read_dir(keep.parent().unwrap()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let is_same_top = name
+            .strip_prefix(top)
+            .and_then(|r| r.strip_prefix('-'))
+            .is_some_and(|h| h.len() == 16 && h.chars().all(|c| c.is_ascii_hexdigit()));
+        if is_same_top && e.path() != keep {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 fn find_runtime_source(vroot: &Path, name: &str) -> PathBuf {

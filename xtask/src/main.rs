@@ -1,5 +1,6 @@
 //! `cargo xtask`: every ferrio command. `cargo xtask --help` lists them.
 
+mod bench;
 mod bitstream;
 mod flash;
 mod lint;
@@ -63,6 +64,11 @@ enum Cmd {
         #[arg(long, default_value_t = 1)]
         seed: u32,
     },
+    /// Measure: `sim` (simulation speed of every Verilated top).
+    Bench {
+        #[arg(default_value = "sim")]
+        what: String,
+    },
     /// Load a bitstream into the board's SRAM (or its SPI flash with --flash) over JTAG.
     Flash {
         #[arg(long, default_value = "versa-ecp5-5g")]
@@ -75,8 +81,17 @@ enum Cmd {
     },
 }
 
-fn main() -> Result<()> {
-    let cli = Cli::parse();
+fn main() -> std::process::ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Cmd::Setup => setup::setup(),
         Cmd::Demo => test::demo(),
@@ -101,6 +116,7 @@ fn main() -> Result<()> {
             let board = (!out_of_context).then_some(board.as_str());
             bitstream::build(board, &top, mhz, seed).map(|_| ())
         }
+        Cmd::Bench { what } => bench::command(&what),
         Cmd::Flash { board, top, flash } => flash::command(&board, &top, flash),
     }
 }
