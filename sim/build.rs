@@ -117,19 +117,7 @@ fn main() {
             .join("verilator-runtime")
             .join(format!("{key}.tmp{}", std::process::id()));
         fs::create_dir_all(&tmp).unwrap();
-        let mut build = cc::Build::new();
-        build
-            .cpp(true)
-            .opt_level(OPT)
-            .warnings(false)
-            .flag("-std=c++17")
-            .include(vroot.join("include"))
-            .include(vroot.join("include").join("vltstd"))
-            .out_dir(&tmp)
-            .cargo_metadata(false);
-        for (k, v) in DEFINES {
-            build.define(k, Some(*v));
-        }
+        let mut build = cxx_build(&vroot, &tmp);
         for g in &globals {
             build.file(find_runtime_source(&vroot, g));
         }
@@ -166,8 +154,8 @@ fn build_model(
     let src = dir.join(format!("{}.sim.v", top.name));
     fs::write(&src, verilog).unwrap();
     let prefix = format!("V{}", top.name);
-    let status = Command::new(&verilator)
-        .env("VERILATOR_ROOT", &vroot)
+    let status = Command::new(verilator)
+        .env("VERILATOR_ROOT", vroot)
         .args([
             "--cc",
             "--trace-fst",
@@ -221,6 +209,18 @@ fn build_model(
     fs::write(&shim, shim_cpp(top.name, &prefix, &ports, clock)).unwrap();
     files.push(shim);
 
+    cxx_build(vroot, dir)
+        .include(&obj)
+        .files(&files)
+        .compile(&format!("ferrio_model_{}", top.name));
+    fs::write(dir.join("bindings.rs"), rust_bindings(top, &ports)).unwrap();
+    let _ = fs::remove_dir_all(&obj);
+}
+
+/// The C++ compiler set-up shared by the runtime and the models: the same flags and defines,
+/// so the runtime compiled once links with every model. Output goes to `out` (not cargo's
+/// OUT_DIR), and the caller says what to link.
+fn cxx_build(vroot: &Path, out: &Path) -> cc::Build {
     let mut build = cc::Build::new();
     build
         .cpp(true)
@@ -229,16 +229,12 @@ fn build_model(
         .flag("-std=c++17")
         .include(vroot.join("include"))
         .include(vroot.join("include").join("vltstd"))
-        .include(&obj)
-        .files(&files)
-        .out_dir(dir)
+        .out_dir(out)
         .cargo_metadata(false);
     for (k, v) in DEFINES {
         build.define(k, Some(*v));
     }
-    build.compile(&format!("ferrio_model_{}", top.name));
-    fs::write(dir.join("bindings.rs"), rust_bindings(top, &ports)).unwrap();
-    let _ = fs::remove_dir_all(&obj);
+    build
 }
 
 /// Remove older cached models of `top`: only the one just built is kept.

@@ -83,44 +83,52 @@ fn verilator_per_cycle() {
     );
 }
 
-fn rust_hdl() {
+/// rust-hdl's simulator called directly: `per_cycle` sets inputs, then one clock cycle.
+fn rust_hdl_loop<B: Block>(
+    top: &str,
+    mut u: B,
+    clock: fn(&mut B) -> &mut Signal<In, Clock>,
+    per_cycle: fn(&mut B, u64),
+) {
     const N: u64 = 20_000;
-    let mut u = FifoBram::<64, 8, 9>::default();
     u.connect_all();
-    u.sink.valid.next = true;
-    u.source.ready.next = true;
     let t = Instant::now();
     for i in 0..N {
-        u.sink.data.next = Bits::from(i);
-        u.clock.next = Clock::from(false);
+        per_cycle(&mut u, i);
+        clock(&mut u).next = Clock::from(false);
         simulate(&mut u, 1000);
-        u.clock.next = Clock::from(true);
+        clock(&mut u).next = Clock::from(true);
         simulate(&mut u, 1000);
     }
     report(
         "rust-hdl",
-        "fifo_bram",
+        top,
         "direct simulate() loop",
         N,
         t.elapsed().as_secs_f64(),
     );
-    let mut u = FifoLut::<Bits<16>, 4>::default();
-    u.connect_all();
-    u.sink.valid.next = true;
-    u.source.ready.next = true;
-    let t = Instant::now();
-    for _ in 0..N {
-        u.clock.next = Clock::from(false);
-        simulate(&mut u, 1000);
-        u.clock.next = Clock::from(true);
-        simulate(&mut u, 1000);
-    }
-    report(
-        "rust-hdl",
+}
+
+fn rust_hdl() {
+    rust_hdl_loop(
+        "fifo_bram",
+        FifoBram::<64, 8, 9>::default(),
+        |u| &mut u.clock,
+        |u, i| {
+            u.sink.valid.next = true;
+            u.source.ready.next = true;
+            u.sink.data.next = Bits::from(i);
+        },
+    );
+    rust_hdl_loop(
         "fifo_lut",
-        "direct simulate() loop",
-        N,
-        t.elapsed().as_secs_f64(),
+        FifoLut::<Bits<16>, 4>::default(),
+        |u| &mut u.clock,
+        |u, i| {
+            u.sink.valid.next = true;
+            u.source.ready.next = true;
+            u.sink.data.next = Bits::from(i & 0xffff);
+        },
     );
 }
 

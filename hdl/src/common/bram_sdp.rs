@@ -32,7 +32,7 @@ pub struct BramSdp<const W: usize, const BE: usize, const A: usize> {
 
 impl<const W: usize, const BE: usize, const A: usize> BramSdp<W, BE, A> {
     /// Number of DP16KD cells this RAM occupies.
-    pub const CELLS: usize = ((BE + 3) / 4) << (A - 9);
+    pub const CELLS: usize = BE.div_ceil(4) << (A - 9);
 }
 
 impl<const W: usize, const BE: usize, const A: usize> Default for BramSdp<W, BE, A> {

@@ -80,3 +80,42 @@ impl<T: Synth> Logic for Reg<T> {
         }]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tick(r: &mut Reg<Bits<8>>) {
+        r.clock.next = Clock::from(false);
+        assert!(simulate(r, 100));
+        r.clock.next = Clock::from(true);
+        assert!(simulate(r, 100));
+    }
+
+    #[test]
+    fn reg_powers_up_and_resets_to_its_declared_value_and_otherwise_captures_d() {
+        let mut r = Reg::new(Bits::<8>::from(0x5au64));
+        r.connect_all();
+        assert_eq!(r.q.val(), 0x5a, "power-up value");
+        r.d.next = Bits::from(3u64);
+        tick(&mut r);
+        assert_eq!(r.q.val(), 3);
+        r.reset.next = true;
+        tick(&mut r);
+        assert_eq!(r.q.val(), 0x5a, "synchronous reset value");
+        r.reset.next = false;
+        r.d.next = Bits::from(9u64);
+        tick(&mut r);
+        assert_eq!(r.q.val(), 9);
+    }
+
+    #[test]
+    fn reg_verilog_uses_an_exactly_sized_reset_literal_and_a_synchronous_reset() {
+        let mut r = Reg::new(Bits::<12>::from(0xabcu64));
+        r.connect_all();
+        let v = generate_verilog(&r);
+        assert!(v.contains("initial q = 12'habc;"), "{v}");
+        assert!(v.contains("always @(posedge clock)"), "{v}");
+        assert!(v.contains("if (reset) q <= 12'habc;"), "{v}");
+    }
+}
