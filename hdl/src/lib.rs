@@ -9,6 +9,8 @@
 //! | [`common`] | building blocks every layer uses: [`common::Reg`], [`common::stream`], FIFOs, RAMs |
 //! | [`ecp5`] | wrappers of ECP5 vendor primitives, each with a simulation model |
 //! | [`board`] | board tops (pins of a real board, clocking) |
+//! | [`tlp`] | the PCIe transaction layer: configuration space (more in issue 3) |
+//! | [`transport`] | the virtio-pci transport: BAR0 layout, function identities |
 //! | [`tops`] | the registry of every top that is emitted, linted, simulated or synthesized |
 //!
 //! ## Rules for code in this crate
@@ -23,7 +25,9 @@
 pub mod board;
 pub mod common;
 pub mod ecp5;
+pub mod tlp;
 pub mod tops;
+pub mod transport;
 
 /// The core clock of the card in Hz: the future PCIe user clock (Gen1 x1 with a 2-symbol PCS
 /// gearing gives 125 MHz).

@@ -8,12 +8,16 @@
 //! | `fifo_lut` | sim, core | `clock` | [`FifoLut`], 16 x 16 bits in distributed RAM |
 //! | `fifo_bram` | sim, core | `clock` | [`FifoBram`], 512 x 64 bits: the deep FIFO (2 DP16KD) |
 //! | `bram_sdp` | sim, core | `clock` | [`BramSdp`], 1024 x 64 bits with byte enables (4 DP16KD) |
+//! | `config_space` | sim, core | `clock` | [`ConfigSpace`] of both functions, default build |
+//! | `config_space_proxy` | sim, core | `clock` | [`ConfigSpace`], QEMU proxy build (32-bit BAR0, no MSI-X) |
 //! | `heartbeat_sim` | sim | `clk100` | [`Heartbeat`] with a 2^4-cycle beat, for simulation |
 //! | `heartbeat` | board `versa-ecp5-5g` | `clk100` | [`Heartbeat`] as built for the board |
 
 use crate::board::heartbeat::{Heartbeat, BOARD_DIV};
 use crate::common::{BramSdp, FifoBram, FifoLut, SkidBuffer};
 use crate::ecp5;
+use crate::tlp::ConfigSpace;
+use crate::transport::CardConfig;
 use rust_hdl::prelude::*;
 
 /// What a top is for.
@@ -54,7 +58,10 @@ impl Top {
 }
 
 fn emit<B: Block + Default>() -> String {
-    let mut uut = B::default();
+    emit_block(B::default())
+}
+
+fn emit_block<B: Block>(mut uut: B) -> String {
     uut.connect_all();
     generate_verilog(&uut)
 }
@@ -97,6 +104,24 @@ pub fn all() -> Vec<Top> {
             core: true,
             describe: "BramSdp<64, 8, 10>: 1024 x 64 bits with byte enables",
             verilog: emit::<BramSdp<64, 8, 10>>,
+        },
+        Top {
+            name: "config_space",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: true,
+            describe: "ConfigSpace of both functions, default build (64-bit BAR0, MSI-X)",
+            verilog: emit::<ConfigSpace>,
+        },
+        Top {
+            name: "config_space_proxy",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: true,
+            describe: "ConfigSpace of both functions, QEMU proxy build (32-bit BAR0, no MSI-X)",
+            verilog: || emit_block(ConfigSpace::new(&CardConfig::for_qemu_proxy())),
         },
         Top {
             name: "heartbeat_sim",

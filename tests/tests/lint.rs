@@ -79,3 +79,12 @@ fn lint_catches_a_width_mismatch() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("%Warning-WIDTH"));
 }
+
+#[test]
+fn checked_in_registers_md_matches_the_rtl_table() {
+    let on_disk = std::fs::read_to_string(root().join("docs/REGISTERS.md")).unwrap();
+    assert!(
+        on_disk == ferrio_hdl::tlp::config_table::registers_markdown(),
+        "docs/REGISTERS.md differs from hdl/src/tlp/config_table.rs: run `cargo xtask registers`"
+    );
+}

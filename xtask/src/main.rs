@@ -42,6 +42,8 @@ enum Cmd {
     },
     /// Rewrite constraints/<board>.lpf from the Rust board descriptions.
     Constraints,
+    /// Rewrite docs/REGISTERS.md from the configuration-space table in hdl/.
+    Registers,
     /// Synthesize, place, route and pack a board top; or place a core out of context.
     Bitstream {
         /// Board to build for (a board top), e.g. versa-ecp5-5g.
@@ -104,6 +106,12 @@ fn run(cli: Cli) -> Result<()> {
                 std::fs::write(&path, board.lpf())?;
                 println!("[constraints] {}", path.display());
             }
+            Ok(())
+        }
+        Cmd::Registers => {
+            let path = tools::root().join("docs").join("REGISTERS.md");
+            std::fs::write(&path, ferrio_hdl::tlp::config_table::registers_markdown())?;
+            println!("[registers] {}", path.display());
             Ok(())
         }
         Cmd::Bitstream {
