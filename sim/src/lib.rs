@@ -9,6 +9,7 @@
 //! checker, virtio drivers) beside these.
 
 pub mod model;
+pub mod tlp;
 
 pub use model::{waves_dir, waves_requested, Model, PortInfo, TopInfo};
 
