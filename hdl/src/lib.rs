@@ -6,6 +6,7 @@
 //!
 //! | module | what lives there |
 //! |---|---|
+//! | [`card`] | the card core: TLP streams in and out, everything between |
 //! | [`common`] | building blocks every layer uses: [`common::Reg`], [`common::stream`], FIFOs, RAMs |
 //! | [`ecp5`] | wrappers of ECP5 vendor primitives, each with a simulation model |
 //! | [`board`] | board tops (pins of a real board, clocking) |
@@ -23,6 +24,7 @@
 //!   bare rust-hdl `DFF`.
 
 pub mod board;
+pub mod card;
 pub mod common;
 pub mod ecp5;
 pub mod tlp;

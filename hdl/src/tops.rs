@@ -10,10 +10,13 @@
 //! | `bram_sdp` | sim, core | `clock` | [`BramSdp`], 1024 x 64 bits with byte enables (4 DP16KD) |
 //! | `config_space` | sim, core | `clock` | [`ConfigSpace`] of both functions, default build |
 //! | `config_space_proxy` | sim, core | `clock` | [`ConfigSpace`], QEMU proxy build (32-bit BAR0, no MSI-X) |
+//! | `card` | sim, core | `clock` | [`Card`]: the card core (TLP streams), default build |
+//! | `card_proxy` | sim, core | `clock` | [`Card`], QEMU proxy build |
 //! | `heartbeat_sim` | sim | `clk100` | [`Heartbeat`] with a 2^4-cycle beat, for simulation |
 //! | `heartbeat` | board `versa-ecp5-5g` | `clk100` | [`Heartbeat`] as built for the board |
 
 use crate::board::heartbeat::{Heartbeat, BOARD_DIV};
+use crate::card::Card;
 use crate::common::{BramSdp, FifoBram, FifoLut, SkidBuffer};
 use crate::ecp5;
 use crate::tlp::ConfigSpace;
@@ -122,6 +125,24 @@ pub fn all() -> Vec<Top> {
             core: true,
             describe: "ConfigSpace of both functions, QEMU proxy build (32-bit BAR0, no MSI-X)",
             verilog: || emit_block(ConfigSpace::new(&CardConfig::for_qemu_proxy())),
+        },
+        Top {
+            name: "card",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: true,
+            describe: "the card core, default build (64-bit BAR0, MSI-X)",
+            verilog: emit::<Card>,
+        },
+        Top {
+            name: "card_proxy",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: true,
+            describe: "the card core, QEMU proxy build (32-bit BAR0, no MSI-X)",
+            verilog: || emit_block(Card::new(&CardConfig::for_qemu_proxy())),
         },
         Top {
             name: "heartbeat_sim",
