@@ -88,3 +88,56 @@ fn checked_in_registers_md_matches_the_rtl_table() {
         "docs/REGISTERS.md differs from hdl/src/tlp/config_table.rs: run `cargo xtask registers`"
     );
 }
+
+#[test]
+fn every_test_named_in_conformance_md_exists() {
+    let conformance = std::fs::read_to_string(root().join("docs/CONFORMANCE.md")).unwrap();
+    let mut sources = String::new();
+    for dir in [
+        "sim/tests",
+        "sim/src",
+        "hdl/src",
+        "tests/tests",
+        "bitstream/tests",
+        "boards/tests",
+    ] {
+        let mut stack = vec![root().join(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    sources += &std::fs::read_to_string(&p).unwrap();
+                }
+            }
+        }
+    }
+    let mut checked = 0;
+    // Test names stand in backticks in the last column ("covered by") of each table row.
+    let covered: String = conformance
+        .lines()
+        .filter(|l| {
+            l.starts_with("| PCI-")
+                || l.starts_with("| PQ-")
+                || l.starts_with("| BLK-")
+                || l.starts_with("| NET-")
+        })
+        .filter_map(|l| l.trim_end_matches('|').rsplit('|').next())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for name in covered.split('`').skip(1).step_by(2) {
+        if name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && name.contains('_')
+        {
+            assert!(
+                sources.contains(&format!("fn {name}(")),
+                "CONFORMANCE.md names a missing test: {name}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "only {checked} test names found");
+}
