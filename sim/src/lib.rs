@@ -17,8 +17,6 @@ pub use model::{waves_dir, waves_requested, Model, PortInfo, TopInfo};
 /// The generated handles, one per simulation top.
 pub mod models {
     #![allow(clippy::all)]
-    #[allow(unused_imports)]
-    use crate::model::waves_requested;
     use crate::model::{Api, Model, PortInfo, TopInfo};
     include!(concat!(env!("OUT_DIR"), "/models.rs"));
 }

@@ -163,18 +163,13 @@ impl Tlp {
         be: u8,
         value: u32,
     ) -> Tlp {
-        let mut t = Self::base(
-            Kind::CfgWrite {
-                type1: false,
-                target,
-                register,
-            },
-            requester,
-            tag,
-            1,
-            be,
-            0,
-        );
+        // A configuration read with the same fields, turned into a write carrying `value`.
+        let mut t = Self::cfg_read(requester, tag, target, register, be);
+        t.kind = Kind::CfgWrite {
+            type1: false,
+            target,
+            register,
+        };
         t.data = vec![value.swap_bytes()];
         t
     }
