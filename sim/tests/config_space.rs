@@ -87,7 +87,11 @@ fn pci_2_pci_3_identity_of_both_functions() {
             "header type 0, multi-function"
         );
         assert_eq!(c.read(f, 0x2c / 4), 0x1100_1af4, "subsystem IDs");
-        assert_eq!(c.read(f, 0x3c / 4) >> 8 & 0xff, 1, "interrupt pin INTA");
+        assert_eq!(
+            c.read(f, 0x3c / 4) >> 8 & 0xff,
+            f as u32 + 1,
+            "interrupt pin: INTA for function 0, INTB for function 1"
+        );
         assert_eq!(c.read(f, 1) >> 16 & 0x10, 0x10, "status: capabilities list");
     }
     for f in 2..8 {
@@ -266,8 +270,9 @@ fn reset_restores_every_register() {
     assert_eq!(c.f0_msix_control(), 9);
 }
 
-/// Inputs of one cycle: valid, write, function, dword, byte enables, data, the four set inputs.
-type Inputs = (bool, bool, u64, u64, u64, u32, [u64; 4]);
+/// Inputs of one cycle: valid, write, function, dword, byte enables, data, the four set
+/// inputs, the live inputs (interrupt status of each function, link speed, link width).
+type Inputs = (bool, bool, u64, u64, u64, u32, [u64; 4], [u64; 4]);
 
 /// Drive one cycle and read every output, in either simulator.
 trait Dut {
@@ -288,6 +293,10 @@ macro_rules! verilated_dut {
                 self.set_f1_status_set(i.6[1]);
                 self.set_f0_device_status_set(i.6[2]);
                 self.set_f1_device_status_set(i.6[3]);
+                self.set_f0_interrupt_status(i.7[0]);
+                self.set_f1_interrupt_status(i.7[1]);
+                self.set_link_speed(i.7[2]);
+                self.set_link_width(i.7[3]);
                 self.tick(1);
                 [
                     self.read_data(),
@@ -319,6 +328,10 @@ impl Dut for ConfigSpace {
         self.f1_status_set.next = Bits::from(i.6[1]);
         self.f0_device_status_set.next = Bits::from(i.6[2]);
         self.f1_device_status_set.next = Bits::from(i.6[3]);
+        self.f0_interrupt_status.next = i.7[0] == 1;
+        self.f1_interrupt_status.next = i.7[1] == 1;
+        self.link_speed.next = Bits::from(i.7[2]);
+        self.link_width.next = Bits::from(i.7[3]);
         settle(self);
         tick(self, |u| &mut u.clock);
         [
@@ -371,6 +384,12 @@ fn differential(mut hdl: ConfigSpace, v: &mut impl Dut, name: &str) {
             r.gen_range(0..16),
             r.gen(),
             sets,
+            [
+                r.gen_range(0..2),
+                r.gen_range(0..2),
+                r.gen_range(0..16),
+                r.gen_range(0..64),
+            ],
         );
         if i.0 && i.1 {
             writes += 1;

@@ -14,6 +14,8 @@
 //! | `read_data` | out | read result, valid from the edge after the read (latency 1); holds until the next read |
 //! | `fN_status_set` | in | PCI Status bits to set (only write-one-to-clear bits take effect) |
 //! | `fN_device_status_set` | in | PCIe Device Status bits to set (likewise) |
+//! | `fN_interrupt_status` | in | PCI Status bit 3 (INTx pending), live |
+//! | `link_speed`, `link_width` | in | negotiated link speed (1 = 2.5 GT/s, 2 = 5 GT/s) and width, shown live in Link Status of both functions |
 //! | `fN_command`, `fN_bar0`, `fN_device_control`, `fN_msix_control` | out | current register values for the rest of the card |
 //!
 //! Writes follow the table: only writable bits change, within the enabled bytes; writing 1 to a
@@ -39,6 +41,10 @@ pub struct ConfigSpace {
     pub f1_status_set: Signal<In, Bits<16>>,
     pub f0_device_status_set: Signal<In, Bits<16>>,
     pub f1_device_status_set: Signal<In, Bits<16>>,
+    pub f0_interrupt_status: Signal<In, bool>,
+    pub f1_interrupt_status: Signal<In, bool>,
+    pub link_speed: Signal<In, Bits<4>>,
+    pub link_width: Signal<In, Bits<6>>,
     pub f0_command: Signal<Out, Bits<16>>,
     pub f1_command: Signal<Out, Bits<16>>,
     pub f0_bar0: Signal<Out, Bits<64>>,
@@ -50,12 +56,20 @@ pub struct ConfigSpace {
     _spaces: Vec<FunctionSpace>,
     /// Simulation model state: per function, (dword index, stored bits).
     _stored: Vec<Vec<(u16, u32)>>,
+    /// Simulation model: the live inputs (interrupt status, link status) per function.
+    _live: [(bool, u16); 2],
 }
 
 /// Dword index of the PCI Status register (upper half).
 const STATUS_DW: u16 = 1;
 /// Dword index of the PCIe Device Status register (upper half).
 const DEVICE_STATUS_DW: u16 = (cap::PCIE + 8) / 4;
+/// Dword index of the PCIe Link Status register (upper half): live from `link_status`.
+const LINK_STATUS_DW: u16 = (cap::PCIE + 16) / 4;
+/// Link Status bits that do not come from the link: slot clock configuration (12).
+const LINK_STATUS_FIXED: u32 = 1 << 12;
+/// PCI Status bit 3, Interrupt Status, in its dword: live from `fN_interrupt_status`.
+const INTERRUPT_STATUS: u32 = 1 << 19;
 
 impl ConfigSpace {
     pub fn new(card: &CardConfig) -> Self {
@@ -89,6 +103,10 @@ impl ConfigSpace {
             f1_status_set: Default::default(),
             f0_device_status_set: Default::default(),
             f1_device_status_set: Default::default(),
+            f0_interrupt_status: Default::default(),
+            f1_interrupt_status: Default::default(),
+            link_speed: Default::default(),
+            link_width: Default::default(),
             f0_command: Default::default(),
             f1_command: Default::default(),
             f0_bar0: Default::default(),
@@ -99,6 +117,7 @@ impl ConfigSpace {
             f1_msix_control: Default::default(),
             _spaces: spaces,
             _stored: stored,
+            _live: [(false, 0); 2],
         }
     }
 
@@ -113,7 +132,14 @@ impl ConfigSpace {
             .find(|(i, _)| *i == dw)
             .map(|(_, v)| *v)
             .unwrap_or(0);
-        (d.reset & !d.stored()) | (stored & d.stored())
+        let mut v = (d.reset & !d.stored()) | (stored & d.stored());
+        if dw == STATUS_DW && self._live[f].0 {
+            v |= INTERRUPT_STATUS;
+        }
+        if dw == LINK_STATUS_DW {
+            v = (v & 0xffff) | ((self._live[f].1 as u32) << 16);
+        }
+        v
     }
 
     /// (port name, dword index, shift, width in bits) of each exported register.
@@ -143,6 +169,13 @@ impl Default for ConfigSpace {
 
 impl Logic for ConfigSpace {
     fn update(&mut self) {
+        let link = LINK_STATUS_FIXED as u16
+            | ((self.link_width.val().index() as u16) << 4)
+            | self.link_speed.val().index() as u16;
+        self._live = [
+            (self.f0_interrupt_status.val(), link),
+            (self.f1_interrupt_status.val(), link),
+        ];
         if self.clock.pos_edge() {
             if self.reset.val() {
                 for (f, space) in self._spaces.iter().enumerate() {
@@ -232,8 +265,20 @@ impl Logic for ConfigSpace {
         for (f, space) in self._spaces.iter().enumerate() {
             for (i, d) in space.dwords() {
                 let value = format!("f{f}_value_dw{i}");
+                let live = if i == STATUS_DW {
+                    format!(" | {{12'h0, f{f}_interrupt_status, 19'h0}}")
+                } else if i == LINK_STATUS_DW {
+                    format!(" | {{3'h0, 1'b1, 2'h0, link_width, link_speed, 16'h0}}")
+                } else {
+                    String::new()
+                };
+                let constant = if i == LINK_STATUS_DW {
+                    d.reset & 0xffff
+                } else {
+                    d.reset
+                };
                 if d.stored() == 0 {
-                    writeln!(v, "wire [31:0] {value} = 32'h{:08x};", d.reset).unwrap();
+                    writeln!(v, "wire [31:0] {value} = 32'h{constant:08x}{live};").unwrap();
                 } else {
                     let r = format!("f{f}_dw{i}");
                     let init = d.reset & d.stored();
@@ -256,10 +301,10 @@ impl Logic for ConfigSpace {
                            if (reset) {r} <= 32'h{init:08x};\n  \
                            else {r} <= ({r}_hit ? ((({r} & ~(32'h{wm:08x} & be_mask)) | (wdata_be & 32'h{wm:08x})) & ~(wdata_be & 32'h{c:08x})) : {r}){set};\n\
                          end\n\
-                         wire [31:0] {value} = 32'h{cst:08x} | ({r} & 32'h{st:08x});",
+                         wire [31:0] {value} = 32'h{cst:08x} | ({r} & 32'h{st:08x}){live};",
                         wm = d.writable,
                         c = d.rw1c,
-                        cst = d.reset & !d.stored(),
+                        cst = constant & !d.stored(),
                         st = d.stored(),
                     )
                     .unwrap();

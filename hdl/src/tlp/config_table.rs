@@ -184,7 +184,7 @@ pub fn function_space(card: &CardConfig, function: u8) -> FunctionSpace {
         "0x1040 + virtio device type (PCI-2)",
     ));
     v.push(field(0x04, 2, "command", 0, COMMAND_WRITABLE, 0, "memory space (1), bus master (2), parity error response (6), SERR# (8), interrupt disable (10)"));
-    v.push(field(0x06, 2, "status", 1 << 4, 0, STATUS_RW1C, "capabilities list (4); error bits set by hardware (W1C); interrupt status (3) comes with INTx"));
+    v.push(field(0x06, 2, "status", 1 << 4, 0, STATUS_RW1C, "capabilities list (4); interrupt status (3, live: INTx pending); error bits set by hardware (W1C)"));
     v.push(field(
         0x08,
         1,
@@ -298,7 +298,15 @@ pub fn function_space(card: &CardConfig, function: u8) -> FunctionSpace {
         0,
         "read/write, for software",
     ));
-    v.push(field(0x3D, 1, "interrupt_pin", 1, 0, 0, "INTA#"));
+    v.push(field(
+        0x3D,
+        1,
+        "interrupt_pin",
+        1 + function as u32,
+        0,
+        0,
+        "INTA# (function 0), INTB# (function 1): one virtual wire each",
+    ));
 
     // Power management (version 3, D0 and D3hot only).
     let after_pm = if card.msix { cap::MSIX } else { cap::PCIE };
@@ -445,7 +453,7 @@ pub fn function_space(card: &CardConfig, function: u8) -> FunctionSpace {
         0x1011,
         0,
         0,
-        "2.5 GT/s, x1, slot clock (12)",
+        "live from the link: current speed (3:0), width (9:4); slot clock (12); shown: 2.5 GT/s x1",
     ));
     v.push(field(
         p + 44,

@@ -1,9 +1,24 @@
-//! The virtio-pci transport layer (issue 3). So far: the BAR0 layout every other layer refers
-//! to ([`layout`]) and the identity of the card's functions ([`FunctionConfig`]).
+//! The virtio-pci transport layer: BAR0 of each function.
+//!
+//! | module | job |
+//! |---|---|
+//! | [`layout`] | where each structure sits in BAR0 |
+//! | [`features`] | transport feature bits offered and required |
+//! | [`function`] | [`VirtioPciFunction`]: decodes BAR0 accesses of one function |
+//! | [`common_cfg`] | the common configuration structure, device reset, queue reset |
+//! | [`msix`] | MSI-X table, pending bits, masking |
+//! | [`interrupts`] | ISR, INTx virtual wire, the choice of the next interrupt message |
 //!
 //! The transport knows which device it serves only through a [`FunctionConfig`].
 
+pub mod common_cfg;
+pub mod features;
+pub mod function;
+pub mod interrupts;
 pub mod layout;
+pub mod msix;
+
+pub use function::VirtioPciFunction;
 
 /// What the transport and the configuration space know about one function.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,6 +33,11 @@ pub struct FunctionConfig {
     pub num_queues: u16,
     /// Bytes of device-specific configuration the device cfg capability covers.
     pub device_cfg_len: u32,
+    /// Largest `queue_size` (the reset value of every queue's `queue_size`, PCI-16).
+    pub queue_size_max: u16,
+    /// Device-type feature bits the device offers (transport bits are added by
+    /// [`FunctionConfig::offered_features`]).
+    pub device_features: u64,
 }
 
 impl FunctionConfig {
@@ -27,6 +47,10 @@ impl FunctionConfig {
     /// MSI-X vectors: one a queue plus one for configuration changes (PCI-31).
     pub fn msix_vectors(&self) -> u16 {
         self.num_queues + 1
+    }
+    /// Every feature bit the function offers in `device_feature` (PCI-8).
+    pub fn offered_features(&self) -> u64 {
+        features::TRANSPORT_OFFERED | self.device_features
     }
 }
 
@@ -55,6 +79,8 @@ impl Default for CardConfig {
                     // 4 queue pairs + control queue (issue 6).
                     num_queues: 9,
                     device_cfg_len: 0x100,
+                    queue_size_max: 256,
+                    device_features: 0,
                 },
                 FunctionConfig {
                     name: "blk",
@@ -63,6 +89,8 @@ impl Default for CardConfig {
                     // 2 request queues (issue 5).
                     num_queues: 2,
                     device_cfg_len: 0x100,
+                    queue_size_max: 256,
+                    device_features: 0,
                 },
             ],
         }

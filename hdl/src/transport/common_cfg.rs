@@ -1,0 +1,239 @@
+//! The common configuration structure (VIRTIO 1.2 section 4.1.4.3), generated for one function
+//! as a section of [`VirtioPciFunction`](super::VirtioPciFunction).
+//!
+//! | DW | bytes | field | behaviour |
+//! |---|---|---|---|
+//! | 0 | 0x00 | `device_feature_select` | RW |
+//! | 1 | 0x04 | `device_feature` | RO: offered bits of window `select` (PCI-8); 0 beyond window 1 |
+//! | 2 | 0x08 | `driver_feature_select` | RW |
+//! | 3 | 0x0C | `driver_feature` | RW: keeps only offered bits (PCI-9) |
+//! | 4 | 0x10 / 0x12 | `config_msix_vector` / `num_queues` | vector: a valid entry or 0xFFFF, anything else reads 0xFFFF (PCI-34) |
+//! | 5 | 0x14 / 0x15 / 0x16 | `device_status` / `config_generation` / `queue_select` | status: see below |
+//! | 6 | 0x18 / 0x1A | `queue_size` / `queue_msix_vector` | size: 1..max, while the queue is disabled; 0 for a queue that does not exist (PCI-15) |
+//! | 7 | 0x1C / 0x1E | `queue_enable` / `queue_notify_off` | enable: writing 1 enables, 0 is ignored (PCI-12); notify_off = queue index |
+//! | 8-13 | 0x20-0x37 | `queue_desc`, `queue_driver`, `queue_device` | RW while disabled; halves independent (PCI-4) |
+//! | 14 | 0x38 / 0x3A | `queue_notify_data` / `queue_reset` | notify_data = queue index; reset: see below |
+//!
+//! Every write honours its byte enables: a field changes only through its enabled bytes.
+//!
+//! `device_status` (PCI-11, PCI-42, PCI-44): writing 0 starts a device reset. It stays pending
+//! (the status keeps reading its old value; further writes are ignored) until the function's
+//! data path reports `idle`; then every field here, the ISR and the MSI-X pending bits return
+//! to their reset values and the status reads 0. Writing FEATURES_OK when the accepted
+//! features lack VERSION_1 or RING_PACKED leaves FEATURES_OK clear. DEVICE_NEEDS_RESET (bit 6)
+//! is set by the device only (`needs_reset`).
+//!
+//! `queue_reset` (PCI-13, PCI-14, PCI-50): with RING_RESET negotiated, writing 1 starts a reset
+//! of the selected queue; it reads 1 until the data path is `idle`, then the queue's fields
+//! return to their reset values (`queue_enable` and `queue_reset` read 0).
+//!
+//! `config_generation` (PCI-10): the device's `config_changed` marks the configuration dirty;
+//! the next device-config read while dirty increments the generation (the digest's rule that
+//! avoids the 8-bit wrap).
+
+use super::features;
+use super::function::Gen;
+use std::fmt::Write;
+
+pub fn verilog(g: &Gen) -> String {
+    let mut v = String::new();
+    let n = g.n;
+    let lo = g.offered as u32;
+    let hi = (g.offered >> 32) as u32;
+    let req_lo = features::REQUIRED as u32;
+    let req_hi = (features::REQUIRED >> 32) as u32;
+    let vec_ok = |x: &str| {
+        if g.v > 0 {
+            format!("((({x}) < 16'd{v}) | (({x}) == 16'hffff)) ? ({x}) : 16'hffff", v = g.v)
+        } else {
+            // Without MSI-X no vector can be mapped.
+            "16'hffff".to_string()
+        }
+    };
+    writeln!(
+        v,
+        "// ---- common configuration (VIRTIO 1.2 4.1.4.3)
+reg [31:0] dfsel;
+reg [31:0] drvsel;
+reg [31:0] drv_lo;
+reg [31:0] drv_hi;
+reg [15:0] cfg_vector;
+reg [7:0] dstatus;
+reg needs_reset_bit;
+reg [7:0] generation;
+reg cfg_dirty;
+reg [15:0] qsel;
+reg reset_pending;
+reg qreset_pending;
+reg [15:0] qreset_index;
+initial begin
+  dfsel = 32'h0; drvsel = 32'h0; drv_lo = 32'h0; drv_hi = 32'h0; cfg_vector = 16'hffff;
+  dstatus = 8'h0; needs_reset_bit = 1'b0; generation = 8'h0; cfg_dirty = 1'b0; qsel = 16'h0;
+  reset_pending = 1'b0; qreset_pending = 1'b0; qreset_index = 16'h0;
+end"
+    )
+    .unwrap();
+    for i in 0..n {
+        writeln!(
+            v,
+            "reg [15:0] q{i}_size;
+reg [15:0] q{i}_vector;
+reg q{i}_enable;
+reg [63:0] q{i}_desc;
+reg [63:0] q{i}_driver;
+reg [63:0] q{i}_device;
+initial begin
+  q{i}_size = 16'd{max}; q{i}_vector = 16'hffff; q{i}_enable = 1'b0;
+  q{i}_desc = 64'h0; q{i}_driver = 64'h0; q{i}_device = 64'h0;
+end",
+            max = g.queue_size_max
+        )
+        .unwrap();
+    }
+    writeln!(
+        v,
+        "wire vreset = reset_pending & idle;
+wire qreset_do = qreset_pending & idle;
+wire driver_ok = dstatus[2];
+wire features_acceptable = ((drv_lo & 32'h{req_lo:08x}) == 32'h{req_lo:08x}) & ((drv_hi & 32'h{req_hi:08x}) == 32'h{req_hi:08x});
+wire ring_reset_on = drv_hi[{rr}];
+wire notification_data_on = drv_hi[{nd}];
+wire q_exists = qsel < 16'd{n};
+always @(*) begin
+  resetting = reset_pending;
+  queue_resetting = qreset_pending;
+  queue_reset_index = qreset_index;
+end
+// the selected queue (queue_select), zero when it does not exist (PCI-15)
+reg [15:0] s_size;
+reg [15:0] s_vector;
+reg s_enable;
+reg [63:0] s_desc;
+reg [63:0] s_driver;
+reg [63:0] s_device;
+always @(*) begin
+  s_size = 16'h0; s_vector = 16'h0; s_enable = 1'b0; s_desc = 64'h0; s_driver = 64'h0; s_device = 64'h0;
+  case (qsel)",
+        rr = features::RING_RESET - 32,
+        nd = features::NOTIFICATION_DATA - 32,
+    )
+    .unwrap();
+    for i in 0..n {
+        writeln!(
+            v,
+            "    16'd{i}: begin s_size = q{i}_size; s_vector = q{i}_vector; s_enable = q{i}_enable; s_desc = q{i}_desc; s_driver = q{i}_driver; s_device = q{i}_device; end"
+        )
+        .unwrap();
+    }
+    writeln!(v, "    default: ;\n  endcase\nend").unwrap();
+    if g.v > 0 {
+        // The vector of the queue that interrupts (only MSI-X needs it).
+        writeln!(
+            v,
+            "reg [15:0] irq_qvec;
+always @(*) begin
+  irq_qvec = 16'hffff;
+  case (queue_irq_index)"
+        )
+        .unwrap();
+        for i in 0..n {
+            writeln!(v, "    16'd{i}: irq_qvec = q{i}_vector;").unwrap();
+        }
+        writeln!(v, "    default: ;\n  endcase\nend").unwrap();
+    }
+    writeln!(
+        v,
+        "wire queue_event = queue_irq & driver_ok & (queue_irq_index < 16'd{n}) & ~reset_pending;
+wire config_event = config_changed | (needs_reset & driver_ok);
+reg [31:0] common_rdata;
+always @(*) begin
+  case (off[3:0])
+    4'd0: common_rdata = dfsel;
+    4'd1: common_rdata = (dfsel == 32'd0) ? 32'h{lo:08x} : (dfsel == 32'd1) ? 32'h{hi:08x} : 32'h0;
+    4'd2: common_rdata = drvsel;
+    4'd3: common_rdata = (drvsel == 32'd0) ? drv_lo : (drvsel == 32'd1) ? drv_hi : 32'h0;
+    4'd4: common_rdata = {{16'd{n}, cfg_vector}};
+    4'd5: common_rdata = {{qsel, generation, dstatus | {{1'b0, needs_reset_bit, 6'h0}}}};
+    4'd6: common_rdata = {{s_vector, s_size}};
+    4'd7: common_rdata = {{q_exists ? qsel : 16'h0, 15'h0, s_enable}};
+    4'd8: common_rdata = s_desc[31:0];
+    4'd9: common_rdata = s_desc[63:32];
+    4'd10: common_rdata = s_driver[31:0];
+    4'd11: common_rdata = s_driver[63:32];
+    4'd12: common_rdata = s_device[31:0];
+    4'd13: common_rdata = s_device[63:32];
+    4'd14: common_rdata = {{15'h0, qreset_pending & (qreset_index == qsel), q_exists ? qsel : 16'h0}};
+    default: common_rdata = 32'h0;
+  endcase
+end
+// a write's new DW value: old bytes where disabled, written bytes where enabled
+wire [31:0] c_new = (common_rdata & ~be_mask) | (reg_wdata & be_mask);
+wire cw = wr & in_common & ~reset_pending;
+wire [3:0] cdw = off[3:0];
+wire [15:0] cfg_vec_w = {cfg_vec};
+wire [15:0] q_vec_w = {q_vec};
+wire [7:0] status_w = (c_new[7:0] & 8'hbf) & ~((c_new[3] & ~features_acceptable) ? 8'h08 : 8'h00);
+wire size_ok = (c_new[15:0] != 16'h0) & (c_new[15:0] <= 16'd{max});
+always @(posedge clock) begin
+  if (reset) begin
+    generation <= 8'h0;
+    cfg_dirty <= 1'b0;
+  end else if (config_changed) cfg_dirty <= 1'b1;
+  else if (rd & in_device & cfg_dirty) begin
+    cfg_dirty <= 1'b0;
+    generation <= generation + 8'd1;
+  end
+end
+always @(posedge clock) begin
+  if (reset | vreset) begin
+    dfsel <= 32'h0; drvsel <= 32'h0; drv_lo <= 32'h0; drv_hi <= 32'h0; cfg_vector <= 16'hffff;
+    dstatus <= 8'h0; needs_reset_bit <= 1'b0; qsel <= 16'h0;
+    reset_pending <= 1'b0; qreset_pending <= 1'b0; qreset_index <= 16'h0;
+  end else begin
+    if (cw & (cdw == 4'd0)) dfsel <= c_new;
+    if (cw & (cdw == 4'd2)) drvsel <= c_new;
+    if (cw & (cdw == 4'd3) & (drvsel == 32'd0)) drv_lo <= c_new & 32'h{lo:08x};
+    if (cw & (cdw == 4'd3) & (drvsel == 32'd1)) drv_hi <= c_new & 32'h{hi:08x};
+    if (cw & (cdw == 4'd4) & (reg_be[1:0] != 2'b00)) cfg_vector <= cfg_vec_w;
+    if (cw & (cdw == 4'd5) & (reg_be[3:2] != 2'b00)) qsel <= c_new[31:16];
+    if (cw & (cdw == 4'd5) & reg_be[0]) begin
+      if (c_new[7:0] == 8'h00) reset_pending <= 1'b1;
+      else dstatus <= status_w;
+    end
+    if (needs_reset) needs_reset_bit <= 1'b1;
+    if (cw & (cdw == 4'd14) & reg_be[2] & c_new[16] & ring_reset_on & q_exists & ~qreset_pending) begin
+      qreset_pending <= 1'b1;
+      qreset_index <= qsel;
+    end else if (qreset_do) qreset_pending <= 1'b0;
+  end
+end",
+        cfg_vec = vec_ok("c_new[15:0]"),
+        q_vec = vec_ok("c_new[31:16]"),
+        max = g.queue_size_max,
+    )
+    .unwrap();
+    for i in 0..n {
+        writeln!(
+            v,
+            "always @(posedge clock) begin
+  if (reset | vreset | (qreset_do & (qreset_index == 16'd{i}))) begin
+    q{i}_size <= 16'd{max}; q{i}_vector <= 16'hffff; q{i}_enable <= 1'b0;
+    q{i}_desc <= 64'h0; q{i}_driver <= 64'h0; q{i}_device <= 64'h0;
+  end else if (cw & (qsel == 16'd{i})) begin
+    if ((cdw == 4'd6) & (reg_be[3:2] != 2'b00)) q{i}_vector <= q_vec_w;
+    if ((cdw == 4'd6) & (reg_be[1:0] != 2'b00) & ~q{i}_enable & size_ok) q{i}_size <= c_new[15:0];
+    if ((cdw == 4'd7) & reg_be[0] & c_new[0]) q{i}_enable <= 1'b1;
+    if ((cdw == 4'd8) & ~q{i}_enable) q{i}_desc[31:0] <= c_new;
+    if ((cdw == 4'd9) & ~q{i}_enable) q{i}_desc[63:32] <= c_new;
+    if ((cdw == 4'd10) & ~q{i}_enable) q{i}_driver[31:0] <= c_new;
+    if ((cdw == 4'd11) & ~q{i}_enable) q{i}_driver[63:32] <= c_new;
+    if ((cdw == 4'd12) & ~q{i}_enable) q{i}_device[31:0] <= c_new;
+    if ((cdw == 4'd13) & ~q{i}_enable) q{i}_device[63:32] <= c_new;
+  end
+end",
+            max = g.queue_size_max
+        )
+        .unwrap();
+    }
+    v
+}

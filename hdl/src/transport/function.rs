@@ -1,0 +1,285 @@
+//! [`VirtioPciFunction`]: BAR0 of one virtio-pci function (shared/virtio/pci-transport.md).
+//! It decodes the register bus from the transaction layer into the structures of
+//! [`layout`](super::layout), owns the common configuration, ISR, notify decode and MSI-X
+//! table, forwards device-configuration accesses to the device, and hands interrupt messages
+//! to the transaction layer.
+//!
+//! The RTL is generated from the [`FunctionConfig`] (queue count, vectors, offered features),
+//! one section per concern: [`common_cfg`](super::common_cfg), [`msix`](super::msix),
+//! [`interrupts`](super::interrupts). It is simulated through Verilator only (rule 1): its
+//! rust-hdl `update()` stops with a message.
+//!
+//! Interface (one clock; `reset` is the PCI function reset; a virtio device reset is internal):
+//!
+//! | port | dir | meaning |
+//! |---|---|---|
+//! | `reg_valid`, `reg_write`, `reg_dw`, `reg_be`, `reg_wdata` | in | one BAR0 access (one-cycle strobe; DW index, byte enables, register-view data) |
+//! | `reg_done`, `reg_rdata` | out | one-cycle answer: the cycle after the access, or when the device answers a device-config access |
+//! | `bus_master`, `intx_disable` | in | Command bits 2 and 10 |
+//! | `msix_enable`, `msix_function_mask` | in | MSI-X Message Control bits 15 and 14 |
+//! | `devcfg_valid`, `devcfg_write`, `devcfg_dw`, `devcfg_be`, `devcfg_wdata` | out | a device-config access (strobe) for the device, DW index in its structure |
+//! | `devcfg_done`, `devcfg_rdata` | in | the device's one-cycle answer, one or more cycles after the strobe |
+//! | `config_changed` | in | pulse: the device changed its configuration (generation, ISR bit 1, config vector) |
+//! | `needs_reset` | in | pulse: unrecoverable device error: DEVICE_NEEDS_RESET, then a config interrupt if DRIVER_OK (PCI-40) |
+//! | `queue_irq`, `queue_irq_index` | in | pulse: a used-buffer notification for a queue (ignored before DRIVER_OK, PCI-39) |
+//! | `idle` | in | nothing of this function is in flight: a pending device or queue reset completes |
+//! | `resetting` | out | the driver wrote 0 to `device_status`; the data path must drain and raise `idle` |
+//! | `queue_resetting`, `queue_reset_index` | out | the driver wrote 1 to `queue_reset` of that queue |
+//! | `notify_valid`, `notify_queue`, `notify_next` | out | pulse: a driver notification; its queue and, with NOTIFICATION_DATA negotiated, `{next_wrap, next_off}` |
+//! | `interrupt_status` | out | PCI Status bit 3 (INTx pending) |
+//! | `msg_valid`, `msg_ready`, `msg_intx`, `msg_assert`, `msg_address`, `msg_data` | out/in/out | the next interrupt message: INTx assert/deassert, or an MSI-X write of `msg_data` to `msg_address`; held until `msg_ready` |
+//!
+//! Latency: `reg_done` one cycle after `reg_valid` for every structure but the device's.
+
+use super::layout;
+use super::FunctionConfig;
+use rust_hdl::prelude::*;
+
+/// What the generators of each section need to know.
+pub struct Gen {
+    /// Queues.
+    pub n: usize,
+    /// MSI-X vectors (0: no MSI-X capability).
+    pub v: usize,
+    pub queue_size_max: u16,
+    pub offered: u64,
+    /// DWs of the device-config structure.
+    pub devcfg_dws: u32,
+}
+
+#[derive(LogicBlock)]
+pub struct VirtioPciFunction {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, bool>,
+    pub reg_valid: Signal<In, bool>,
+    pub reg_write: Signal<In, bool>,
+    pub reg_dw: Signal<In, Bits<13>>,
+    pub reg_be: Signal<In, Bits<4>>,
+    pub reg_wdata: Signal<In, Bits<32>>,
+    pub reg_done: Signal<Out, bool>,
+    pub reg_rdata: Signal<Out, Bits<32>>,
+    pub bus_master: Signal<In, bool>,
+    pub intx_disable: Signal<In, bool>,
+    pub msix_enable: Signal<In, bool>,
+    pub msix_function_mask: Signal<In, bool>,
+    pub devcfg_valid: Signal<Out, bool>,
+    pub devcfg_write: Signal<Out, bool>,
+    pub devcfg_dw: Signal<Out, Bits<10>>,
+    pub devcfg_be: Signal<Out, Bits<4>>,
+    pub devcfg_wdata: Signal<Out, Bits<32>>,
+    pub devcfg_done: Signal<In, bool>,
+    pub devcfg_rdata: Signal<In, Bits<32>>,
+    pub config_changed: Signal<In, bool>,
+    pub needs_reset: Signal<In, bool>,
+    pub queue_irq: Signal<In, bool>,
+    pub queue_irq_index: Signal<In, Bits<16>>,
+    pub idle: Signal<In, bool>,
+    pub resetting: Signal<Out, bool>,
+    pub queue_resetting: Signal<Out, bool>,
+    pub queue_reset_index: Signal<Out, Bits<16>>,
+    pub notify_valid: Signal<Out, bool>,
+    pub notify_queue: Signal<Out, Bits<16>>,
+    pub notify_next: Signal<Out, Bits<16>>,
+    pub interrupt_status: Signal<Out, bool>,
+    pub msg_valid: Signal<Out, bool>,
+    pub msg_ready: Signal<In, bool>,
+    pub msg_intx: Signal<Out, bool>,
+    pub msg_assert: Signal<Out, bool>,
+    pub msg_address: Signal<Out, Bits<64>>,
+    pub msg_data: Signal<Out, Bits<32>>,
+    _config: FunctionConfig,
+    _msix: bool,
+}
+
+impl VirtioPciFunction {
+    pub fn new(config: &FunctionConfig, msix: bool) -> Self {
+        assert!(config.msix_vectors() < 32, "the PBA generator covers one DW");
+        assert!(config.device_cfg_len <= 0x1000 && config.device_cfg_len % 4 == 0);
+        assert!(config.num_queues as u32 * layout::NOTIFY_OFF_MULTIPLIER <= 0x1000);
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            reg_valid: Default::default(),
+            reg_write: Default::default(),
+            reg_dw: Default::default(),
+            reg_be: Default::default(),
+            reg_wdata: Default::default(),
+            reg_done: Default::default(),
+            reg_rdata: Default::default(),
+            bus_master: Default::default(),
+            intx_disable: Default::default(),
+            msix_enable: Default::default(),
+            msix_function_mask: Default::default(),
+            devcfg_valid: Default::default(),
+            devcfg_write: Default::default(),
+            devcfg_dw: Default::default(),
+            devcfg_be: Default::default(),
+            devcfg_wdata: Default::default(),
+            devcfg_done: Default::default(),
+            devcfg_rdata: Default::default(),
+            config_changed: Default::default(),
+            needs_reset: Default::default(),
+            queue_irq: Default::default(),
+            queue_irq_index: Default::default(),
+            idle: Default::default(),
+            resetting: Default::default(),
+            queue_resetting: Default::default(),
+            queue_reset_index: Default::default(),
+            notify_valid: Default::default(),
+            notify_queue: Default::default(),
+            notify_next: Default::default(),
+            interrupt_status: Default::default(),
+            msg_valid: Default::default(),
+            msg_ready: Default::default(),
+            msg_intx: Default::default(),
+            msg_assert: Default::default(),
+            msg_address: Default::default(),
+            msg_data: Default::default(),
+            _config: config.clone(),
+            _msix: msix,
+        }
+    }
+
+    fn gen(&self) -> Gen {
+        Gen {
+            n: self._config.num_queues as usize,
+            v: if self._msix {
+                self._config.msix_vectors() as usize
+            } else {
+                0
+            },
+            queue_size_max: self._config.queue_size_max,
+            offered: self._config.offered_features(),
+            devcfg_dws: self._config.device_cfg_len / 4,
+        }
+    }
+}
+
+/// BAR0 decode: which structure an access targets. Comes first: every section uses it.
+fn decode_verilog(g: &Gen) -> String {
+    let page = |addr: u32| addr >> 12;
+    let in_device = if g.devcfg_dws >= 1024 {
+        format!("(page == 3'd{})", page(layout::DEVICE_CFG))
+    } else {
+        format!(
+            "(page == 3'd{}) & (off < 10'd{})",
+            page(layout::DEVICE_CFG),
+            g.devcfg_dws
+        )
+    };
+    let (in_table, in_pba) = if g.v > 0 {
+        (
+            format!(
+                "(page == 3'd{}) & (off < 10'd{})",
+                page(layout::MSIX_TABLE),
+                4 * g.v
+            ),
+            format!("(page == 3'd{}) & (off == 10'd0)", page(layout::MSIX_PBA)),
+        )
+    } else {
+        ("1'b0".into(), "1'b0".into())
+    };
+    format!(
+        "// ---- BAR0 decode (transport/layout.rs)
+wire [2:0] page = reg_dw[12:10];
+wire [9:0] off = reg_dw[9:0];
+wire [31:0] be_mask = {{{{8{{reg_be[3]}}}}, {{8{{reg_be[2]}}}}, {{8{{reg_be[1]}}}}, {{8{{reg_be[0]}}}}}};
+wire wr = reg_valid & reg_write;
+wire rd = reg_valid & ~reg_write;
+wire in_common = (page == 3'd{common}) & (off < 10'd{common_dws});
+wire in_isr = (page == 3'd{isr}) & (off == 10'd0);
+wire in_device = {in_device};
+wire in_notify = (page == 3'd{notify}) & (off < 10'd{n});
+wire in_table = {in_table};
+wire in_pba = {in_pba};
+",
+        common = page(layout::COMMON_CFG),
+        common_dws = layout::COMMON_CFG_LEN / 4,
+        isr = page(layout::ISR),
+        notify = page(layout::NOTIFY),
+        n = g.n,
+    )
+}
+
+/// The local read mux, the device-config forward and the notify decode. Comes last: it reads
+/// every section.
+fn answer_verilog(g: &Gen) -> String {
+    format!(
+        "// ---- answers: local structures after one cycle, device config when the device answers
+reg local_done;
+reg [31:0] local_rdata;
+initial local_done = 1'b0;
+initial local_rdata = 32'h0;
+always @(posedge clock) begin
+  if (reset) local_done <= 1'b0;
+  else local_done <= reg_valid & ~in_device;
+  if (rd & ~in_device)
+    local_rdata <= in_common ? common_rdata : in_isr ? isr_rdata : in_table ? table_rdata : in_pba ? pba_rdata : 32'h0;
+end
+always @(*) begin
+  reg_done = local_done | devcfg_done;
+  reg_rdata = devcfg_done ? devcfg_rdata : local_rdata;
+  devcfg_valid = reg_valid & in_device;
+  devcfg_write = reg_write;
+  devcfg_dw = off;
+  devcfg_be = reg_be;
+  devcfg_wdata = reg_wdata;
+end
+// ---- notify region (PCI-17, PCI-19): the written value names the queue
+wire [31:0] notify_value = reg_wdata & be_mask;
+initial notify_valid = 1'b0;
+initial notify_queue = 16'h0;
+initial notify_next = 16'h0;
+always @(posedge clock) begin
+  if (reset) notify_valid <= 1'b0;
+  else notify_valid <= wr & in_notify & ~reset_pending & (notify_value[15:0] < 16'd{n});
+  notify_queue <= notify_value[15:0];
+  notify_next <= notification_data_on ? notify_value[31:16] : 16'h0;
+end
+",
+        n = g.n,
+    )
+}
+
+impl Logic for VirtioPciFunction {
+    fn update(&mut self) {
+        panic!("VirtioPciFunction is simulated through Verilator only (ferrio-sim)");
+    }
+
+    fn connect(&mut self) {
+        self.reg_done.connect();
+        self.reg_rdata.connect();
+        self.devcfg_valid.connect();
+        self.devcfg_write.connect();
+        self.devcfg_dw.connect();
+        self.devcfg_be.connect();
+        self.devcfg_wdata.connect();
+        self.resetting.connect();
+        self.queue_resetting.connect();
+        self.queue_reset_index.connect();
+        self.notify_valid.connect();
+        self.notify_queue.connect();
+        self.notify_next.connect();
+        self.interrupt_status.connect();
+        self.msg_valid.connect();
+        self.msg_intx.connect();
+        self.msg_assert.connect();
+        self.msg_address.connect();
+        self.msg_data.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        let g = self.gen();
+        let mut v = format!(
+            "// Generated by hdl/src/transport for function `{}` ({} queues, {} MSI-X vectors).\n",
+            self._config.name, g.n, g.v
+        );
+        v += &decode_verilog(&g);
+        v += &super::common_cfg::verilog(&g);
+        v += &super::interrupts::isr_verilog(&g);
+        v += &super::msix::verilog(&g);
+        v += &super::interrupts::message_verilog(&g);
+        v += &answer_verilog(&g);
+        Verilog::Custom(v)
+    }
+}

@@ -1,0 +1,147 @@
+//! The MSI-X table and pending bit array of one function (PCIe Base Specification 6.1.4; VIRTIO
+//! 1.2 section 4.1.5.1.2; PCI-31..38), generated as a section of
+//! [`VirtioPciFunction`](super::VirtioPciFunction). Empty in builds without MSI-X.
+//!
+//! | BAR0 offset | content | access |
+//! |---|---|---|
+//! | 0x4000 + 16k | entry k: message address low (bits 1:0 read 0), high, data, vector control (bit 0 mask, 1 at reset) | RW per byte enable |
+//! | 0x5000 | pending bits, one per vector | RO |
+//!
+//! A queue or configuration event whose vector is valid sets that vector's pending bit (while
+//! MSI-X is enabled); a vector that is unmapped (0xFFFF) raises nothing (PCI-37, PCI-38). The
+//! message of a pending vector goes out once it is unmasked (see
+//! [`interrupts`](super::interrupts)); masking never loses an event. The table is reset by
+//! the function reset only; a device reset clears the pending bits.
+
+use super::function::Gen;
+use std::fmt::Write;
+
+pub fn verilog(g: &Gen) -> String {
+    let mut v = String::new();
+    if g.v == 0 {
+        writeln!(
+            v,
+            "// ---- no MSI-X table in this build
+wire [31:0] table_rdata = 32'h0;
+wire [31:0] pba_rdata = 32'h0;"
+        )
+        .unwrap();
+        return v;
+    }
+    let nv = g.v;
+    writeln!(v, "// ---- MSI-X table and PBA ({nv} vectors)").unwrap();
+    for k in 0..nv {
+        writeln!(
+            v,
+            "reg [31:0] t{k}_addr_lo;
+reg [31:0] t{k}_addr_hi;
+reg [31:0] t{k}_data;
+reg t{k}_mask;
+initial begin t{k}_addr_lo = 32'h0; t{k}_addr_hi = 32'h0; t{k}_data = 32'h0; t{k}_mask = 1'b1; end"
+        )
+        .unwrap();
+    }
+    writeln!(
+        v,
+        "reg [31:0] table_rdata;
+always @(*) begin
+  case (off)"
+    )
+    .unwrap();
+    for k in 0..nv {
+        writeln!(
+            v,
+            "    10'd{a}: table_rdata = t{k}_addr_lo;
+    10'd{b}: table_rdata = t{k}_addr_hi;
+    10'd{c}: table_rdata = t{k}_data;
+    10'd{d}: table_rdata = {{31'h0, t{k}_mask}};",
+            a = 4 * k,
+            b = 4 * k + 1,
+            c = 4 * k + 2,
+            d = 4 * k + 3
+        )
+        .unwrap();
+    }
+    writeln!(
+        v,
+        "    default: table_rdata = 32'h0;
+  endcase
+end
+wire [31:0] t_new = (table_rdata & ~be_mask) | (reg_wdata & be_mask);
+wire tw = wr & in_table;
+always @(posedge clock) begin
+  if (reset) begin"
+    )
+    .unwrap();
+    for k in 0..nv {
+        writeln!(
+            v,
+            "    t{k}_addr_lo <= 32'h0; t{k}_addr_hi <= 32'h0; t{k}_data <= 32'h0; t{k}_mask <= 1'b1;"
+        )
+        .unwrap();
+    }
+    writeln!(v, "  end else begin").unwrap();
+    for k in 0..nv {
+        writeln!(
+            v,
+            "    if (tw & (off == 10'd{a})) t{k}_addr_lo <= {{t_new[31:2], 2'b00}};
+    if (tw & (off == 10'd{b})) t{k}_addr_hi <= t_new;
+    if (tw & (off == 10'd{c})) t{k}_data <= t_new;
+    if (tw & (off == 10'd{d})) t{k}_mask <= t_new[0];",
+            a = 4 * k,
+            b = 4 * k + 1,
+            c = 4 * k + 2,
+            d = 4 * k + 3
+        )
+        .unwrap();
+    }
+    let masks: Vec<String> = (0..nv).rev().map(|k| format!("t{k}_mask")).collect();
+    writeln!(
+        v,
+        "  end
+end
+reg [{top}:0] pending;
+initial pending = {nv}'d0;
+wire [{top}:0] pending_set;
+wire [{top}:0] pending_clear;
+wire [{top}:0] masks = {{{masks}}};
+wire [{top}:0] ready_vecs = pending & ~masks;
+wire [31:0] pba_rdata = {{{pad}'h0, pending}};
+always @(posedge clock) begin
+  if (reset | vreset) pending <= {nv}'d0;
+  else pending <= (pending & ~pending_clear) | pending_set;
+end",
+        top = nv - 1,
+        masks = masks.join(", "),
+        pad = 32 - nv,
+    )
+    .unwrap();
+    for k in 0..nv {
+        writeln!(
+            v,
+            "assign pending_set[{k}] = msix_on & ((queue_event & (irq_qvec == 16'd{k})) | (config_event & (cfg_vector == 16'd{k})));"
+        )
+        .unwrap();
+    }
+    // The lowest ready vector: later assignments win, so go from the highest down.
+    writeln!(
+        v,
+        "reg [4:0] cand;
+reg [63:0] cand_address;
+reg [31:0] cand_data;
+always @(*) begin
+  cand = 5'd0;
+  cand_address = {{t0_addr_hi, t0_addr_lo}};
+  cand_data = t0_data;"
+    )
+    .unwrap();
+    for k in (0..nv).rev() {
+        writeln!(
+            v,
+            "  if (ready_vecs[{k}]) begin cand = 5'd{k}; cand_address = {{t{k}_addr_hi, t{k}_addr_lo}}; cand_data = t{k}_data; end"
+        )
+        .unwrap();
+    }
+    writeln!(v, "end").unwrap();
+    v
+}

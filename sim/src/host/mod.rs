@@ -1,0 +1,463 @@
+//! The host model: a root complex that talks TLPs to a Verilated card core over its `rx`/`tx`
+//! streams, with everything a host does to a PCIe virtio card short of the rings (issue 4).
+//!
+//! | module | job |
+//! |---|---|
+//! | [`RootComplex`] (here) | send requests beat by beat, decode every TLP the card sends, configuration and MMIO reads and writes, interrupt capture |
+//! | [`link`] | the link-rate serialiser: how long each TLP occupies a Gen1 or Gen2 x1 link |
+//! | [`side`] | the card's data-path and device ports, played by the model until issues 4-6 fill them |
+//! | [`enumerate`] | enumeration (capability walk, BAR sizing and assignment) and the `lspci -vv`-style dump |
+//! | [`virtio`] | the virtio-pci driver steps up to DRIVER_OK |
+
+pub mod enumerate;
+pub mod link;
+pub mod side;
+pub mod virtio;
+
+use crate::models::{Card, CardProxy};
+use crate::tlp::{bdf, from_beats, Beat, CplStatus, Kind, Malformed, Tlp};
+pub use link::{Link, LinkRate};
+pub use side::FunctionSide;
+
+/// A Verilated card core: either build.
+pub trait CardPort {
+    /// Offer `beat` on `rx` (or nothing), drive `tx.ready` and the function ports from
+    /// `sides`, run one clock cycle. Returns whether the offered beat was taken and the beat
+    /// the card sent, if any.
+    fn cycle(
+        &mut self,
+        beat: Option<Beat>,
+        tx_ready: bool,
+        sides: &mut [FunctionSide; 2],
+    ) -> (bool, Option<Beat>);
+    /// Reset the card.
+    fn reset_card(&mut self);
+    /// Whether the card flagged a malformed TLP in this cycle (before the next edge).
+    fn malformed_now(&mut self) -> bool;
+}
+
+macro_rules! card_port {
+    ($t:ty) => {
+        impl CardPort for $t {
+            fn cycle(
+                &mut self,
+                beat: Option<Beat>,
+                tx_ready: bool,
+                sides: &mut [FunctionSide; 2],
+            ) -> (bool, Option<Beat>) {
+                let b = beat.unwrap_or(Beat {
+                    data: 0,
+                    sop: false,
+                    eop: false,
+                    upper_only: false,
+                });
+                self.set_link_up(1);
+                self.set_link_speed(1);
+                self.set_link_width(1);
+                self.set_rx_valid(beat.is_some() as u64);
+                self.set_rx_data(b.data);
+                self.set_rx_sop(b.sop as u64);
+                self.set_rx_eop(b.eop as u64);
+                self.set_rx_upper_only(b.upper_only as u64);
+                self.set_tx_ready(tx_ready as u64);
+                // Function ports: inputs for this cycle, then what the card shows.
+                let i0 = sides[0].inputs();
+                let i1 = sides[1].inputs();
+                self.set_f0_devcfg_done(i0.devcfg_done as u64);
+                self.set_f0_devcfg_rdata(i0.devcfg_rdata as u64);
+                self.set_f0_config_changed(i0.config_changed as u64);
+                self.set_f0_needs_reset(i0.needs_reset as u64);
+                self.set_f0_queue_irq(i0.queue_irq.is_some() as u64);
+                self.set_f0_queue_irq_index(i0.queue_irq.unwrap_or(0) as u64);
+                self.set_f0_idle(i0.idle as u64);
+                self.set_f1_devcfg_done(i1.devcfg_done as u64);
+                self.set_f1_devcfg_rdata(i1.devcfg_rdata as u64);
+                self.set_f1_config_changed(i1.config_changed as u64);
+                self.set_f1_needs_reset(i1.needs_reset as u64);
+                self.set_f1_queue_irq(i1.queue_irq.is_some() as u64);
+                self.set_f1_queue_irq_index(i1.queue_irq.unwrap_or(0) as u64);
+                self.set_f1_idle(i1.idle as u64);
+                let o0 = side::Outputs {
+                    devcfg: (self.f0_devcfg_valid() == 1).then(|| side::DevCfgAccess {
+                        write: self.f0_devcfg_write() == 1,
+                        dw: self.f0_devcfg_dw() as u16,
+                        be: self.f0_devcfg_be() as u8,
+                        wdata: self.f0_devcfg_wdata() as u32,
+                    }),
+                    resetting: self.f0_resetting() == 1,
+                    queue_resetting: (self.f0_queue_resetting() == 1)
+                        .then(|| self.f0_queue_reset_index() as u16),
+                    notify: (self.f0_notify_valid() == 1)
+                        .then(|| (self.f0_notify_queue() as u16, self.f0_notify_next() as u16)),
+                };
+                let o1 = side::Outputs {
+                    devcfg: (self.f1_devcfg_valid() == 1).then(|| side::DevCfgAccess {
+                        write: self.f1_devcfg_write() == 1,
+                        dw: self.f1_devcfg_dw() as u16,
+                        be: self.f1_devcfg_be() as u8,
+                        wdata: self.f1_devcfg_wdata() as u32,
+                    }),
+                    resetting: self.f1_resetting() == 1,
+                    queue_resetting: (self.f1_queue_resetting() == 1)
+                        .then(|| self.f1_queue_reset_index() as u16),
+                    notify: (self.f1_notify_valid() == 1)
+                        .then(|| (self.f1_notify_queue() as u16, self.f1_notify_next() as u16)),
+                };
+                let taken = beat.is_some() && self.rx_ready() == 1;
+                let sent = (tx_ready && self.tx_valid() == 1).then(|| Beat {
+                    data: self.tx_data(),
+                    sop: self.tx_sop() == 1,
+                    eop: self.tx_eop() == 1,
+                    upper_only: self.tx_upper_only() == 1,
+                });
+                self.tick(1);
+                sides[0].observe(o0);
+                sides[1].observe(o1);
+                (taken, sent)
+            }
+            fn reset_card(&mut self) {
+                self.set_link_up(1);
+                self.reset(2);
+            }
+            fn malformed_now(&mut self) -> bool {
+                self.malformed() == 1
+            }
+        }
+    };
+}
+card_port!(Card);
+card_port!(CardProxy);
+
+/// What came back for one request.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// A completion for the request's tag.
+    Completion(Tlp),
+    /// Nothing within the time limit (right for posted and dropped requests).
+    Nothing,
+}
+
+/// An interrupt the card sent, as the root complex saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Interrupt {
+    /// An MSI-X memory write: its address and data (register view).
+    Msi { address: u64, data: u32, from: u16 },
+    /// An INTx message: the pin (0 = INTA) and whether it asserts.
+    Intx { pin: u8, assert: bool, from: u16 },
+}
+
+/// A root complex at bus 0, device 0, function 0, with the card below it on bus 1.
+pub struct RootComplex<C: CardPort> {
+    pub card: C,
+    pub requester: u16,
+    pub card_bus: u8,
+    next_tag: u8,
+    /// Every TLP the card sent, in order.
+    pub received: Vec<Tlp>,
+    /// Every interrupt the card sent, in order.
+    pub interrupts: Vec<Interrupt>,
+    /// The INTx virtual wires (INTA..INTD) as the messages left them.
+    pub intx: [bool; 4],
+    /// Malformed pulses seen.
+    pub malformed: usize,
+    /// Cycles to wait for a completion before answering [`Answer::Nothing`].
+    pub timeout: u64,
+    /// The card's data-path and device ports of each function.
+    pub sides: [FunctionSide; 2],
+    /// The link both directions are serialised on.
+    pub link: Link,
+    /// Core clock cycles run so far.
+    pub cycle: u64,
+    /// First cycle at which the next TLP to the card may start (link busy until then).
+    rx_free_at: u64,
+    /// Cycle until which the link toward the host is busy with the card's last TLP.
+    tx_free_at: u64,
+    /// BAR0 address of each function, once assigned ([`RootComplex::enumerate`] or by hand).
+    pub bar0: [Option<u64>; 2],
+    pending: Vec<Beat>,
+}
+
+impl<C: CardPort> RootComplex<C> {
+    pub fn new(mut card: C) -> Self {
+        card.reset_card();
+        RootComplex {
+            card,
+            requester: bdf(0, 0, 0),
+            card_bus: 1,
+            next_tag: 0,
+            received: Vec::new(),
+            interrupts: Vec::new(),
+            intx: [false; 4],
+            malformed: 0,
+            timeout: 256,
+            sides: [FunctionSide::default(), FunctionSide::default()],
+            link: Link::unlimited(),
+            cycle: 0,
+            rx_free_at: 0,
+            tx_free_at: 0,
+            bar0: [None, None],
+            pending: Vec::new(),
+        }
+    }
+
+    /// The same with TLPs serialised at `link`'s rate in both directions.
+    pub fn with_link(card: C, link: Link) -> Self {
+        let mut rc = Self::new(card);
+        rc.link = link;
+        rc
+    }
+
+    pub fn tag(&mut self) -> u8 {
+        self.next_tag = self.next_tag.wrapping_add(1);
+        self.next_tag
+    }
+
+    /// One clock cycle: offer `beat`, collect what the card sends. Returns whether the beat
+    /// was taken.
+    pub fn step(&mut self, beat: Option<Beat>) -> Result<bool, Malformed> {
+        if self.card.malformed_now() {
+            self.malformed += 1;
+        }
+        let tx_ready = self.cycle >= self.tx_free_at;
+        let (taken, sent) = self.card.cycle(beat, tx_ready, &mut self.sides);
+        self.cycle += 1;
+        if let Some(b) = sent {
+            self.pending.push(b);
+            if b.eop {
+                let dws = from_beats(&self.pending);
+                self.pending.clear();
+                self.tx_free_at = self.cycle + self.link.cycles(dws.len());
+                let tlp = Tlp::decode(&dws)?;
+                self.capture_interrupt(&tlp);
+                self.received.push(tlp);
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Run `n` idle cycles.
+    pub fn idle(&mut self, n: u64) {
+        for _ in 0..n {
+            self.step(None)
+                .unwrap_or_else(|e| panic!("the card sent a malformed TLP: {e}"));
+        }
+    }
+
+    fn capture_interrupt(&mut self, t: &Tlp) {
+        match t.kind {
+            Kind::MemWrite { address } => {
+                if t.length == 1 && t.first_be == 0xf {
+                    self.interrupts.push(Interrupt::Msi {
+                        address,
+                        data: t.data[0].swap_bytes(),
+                        from: t.requester,
+                    });
+                }
+            }
+            Kind::Message { code, .. } if (0x20..=0x27).contains(&code) => {
+                let pin = code & 3;
+                let assert = code < 0x24;
+                self.intx[pin as usize] = assert;
+                self.interrupts.push(Interrupt::Intx {
+                    pin,
+                    assert,
+                    from: t.requester,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// Send raw DWs (possibly malformed), paced by the link, and wait for a completion with
+    /// `tag`.
+    pub fn transact_dws(&mut self, dws: &[u32], tag: u8) -> Result<Answer, Malformed> {
+        let before = self.received.len();
+        while self.cycle < self.rx_free_at {
+            self.step(None)?;
+        }
+        self.rx_free_at = self.cycle + self.link.cycles(dws.len());
+        for beat in crate::tlp::to_beats(dws) {
+            let mut guard = 0;
+            while !self.step(Some(beat))? {
+                guard += 1;
+                assert!(guard < 1000, "the card never took the beat");
+            }
+        }
+        for _ in 0..self.timeout {
+            if let Some(t) = self.received[before..].iter().find(|t| {
+                matches!(t.kind, Kind::Completion { .. })
+                    && t.tag == tag
+                    && t.requester == self.requester
+            }) {
+                return Ok(Answer::Completion(t.clone()));
+            }
+            self.step(None)?;
+        }
+        Ok(Answer::Nothing)
+    }
+
+    /// Send a TLP and wait for its completion.
+    pub fn transact(&mut self, tlp: &Tlp) -> Answer {
+        self.transact_dws(&tlp.encode(), tlp.tag)
+            .unwrap_or_else(|e| panic!("the card sent a malformed TLP: {e}"))
+    }
+
+    /// Send a posted TLP and let the card settle.
+    pub fn post(&mut self, tlp: &Tlp) {
+        let saved = self.timeout;
+        self.timeout = 8;
+        let answer = self.transact(tlp);
+        self.timeout = saved;
+        assert_eq!(answer, Answer::Nothing, "a posted request was completed");
+    }
+
+    pub fn target(&self, function: u8) -> u16 {
+        bdf(self.card_bus, 0, function)
+    }
+
+    /// Configuration read of register DW `register` of `function`: the register view.
+    pub fn cfg_read(&mut self, function: u8, register: u16) -> Result<u32, CplStatus> {
+        let tag = self.tag();
+        let req = Tlp::cfg_read(self.requester, tag, self.target(function), register, 0xf);
+        match self.transact(&req) {
+            Answer::Completion(c) => match c.kind {
+                Kind::Completion {
+                    status: CplStatus::Success,
+                    with_data: true,
+                    ..
+                } => Ok(c.data[0].swap_bytes()),
+                Kind::Completion { status, .. } => Err(status),
+                _ => unreachable!(),
+            },
+            Answer::Nothing => panic!("no completion for a configuration read"),
+        }
+    }
+
+    /// Configuration write (register view) with byte enables.
+    pub fn cfg_write(
+        &mut self,
+        function: u8,
+        register: u16,
+        be: u8,
+        value: u32,
+    ) -> Result<(), CplStatus> {
+        let tag = self.tag();
+        let req = Tlp::cfg_write(
+            self.requester,
+            tag,
+            self.target(function),
+            register,
+            be,
+            value,
+        );
+        match self.transact(&req) {
+            Answer::Completion(c) => match c.kind {
+                Kind::Completion {
+                    status: CplStatus::Success,
+                    with_data: false,
+                    ..
+                } => Ok(()),
+                Kind::Completion { status, .. } => Err(status),
+                _ => unreachable!(),
+            },
+            Answer::Nothing => panic!("no completion for a configuration write"),
+        }
+    }
+
+    /// Configuration read of `size` bytes (1, 2, 4) at byte `offset`, as Linux's
+    /// `pci_read_config_*` does it (byte enables for the bytes read).
+    pub fn cfg_read_bytes(&mut self, function: u8, offset: u16, size: u8) -> u32 {
+        let v = self
+            .cfg_read(function, offset / 4)
+            .expect("configuration read");
+        let shift = 8 * (offset % 4) as u32;
+        let mask = if size == 4 {
+            u32::MAX
+        } else {
+            (1u32 << (8 * size as u32)) - 1
+        };
+        (v >> shift) & mask
+    }
+
+    fn bar(&self, function: u8) -> u64 {
+        self.bar0[function as usize]
+            .unwrap_or_else(|| panic!("BAR0 of function {function} is not assigned"))
+    }
+
+    /// Memory read of `size` bytes (1, 2, 4 or 8, naturally aligned) at `offset` in BAR0 of
+    /// `function`, checked against the rules for its completion. The little-endian value.
+    pub fn mmio_read(&mut self, function: u8, offset: u32, size: u8) -> Result<u64, CplStatus> {
+        let address = self.bar(function) + offset as u64;
+        self.mem_read(address, size)
+    }
+
+    /// Memory read at any address (see [`RootComplex::mmio_read`]).
+    pub fn mem_read(&mut self, address: u64, size: u8) -> Result<u64, CplStatus> {
+        assert!(matches!(size, 1 | 2 | 4 | 8) && address % size as u64 == 0);
+        let tag = self.tag();
+        let start = (address % 4) as u8;
+        let (length, first_be, last_be) = if size == 8 {
+            (2, 0xf, 0xf)
+        } else {
+            (1, (((1u16 << size) - 1) << start) as u8, 0)
+        };
+        let req = Tlp::mem_read(self.requester, tag, address & !3, length, first_be, last_be);
+        match self.transact(&req) {
+            Answer::Completion(c) => match c.kind {
+                Kind::Completion {
+                    status: CplStatus::Success,
+                    with_data: true,
+                    byte_count,
+                    lower_address,
+                    ..
+                } => {
+                    assert_eq!(byte_count as u8, size, "completion byte count");
+                    assert_eq!(
+                        lower_address as u64,
+                        address & 0x7f,
+                        "completion lower address"
+                    );
+                    assert_eq!(c.length, length, "completion length");
+                    let mut bytes = Vec::new();
+                    for dw in &c.data {
+                        bytes.extend_from_slice(&dw.to_be_bytes());
+                    }
+                    let mut v = 0u64;
+                    for k in 0..size as usize {
+                        v |= (bytes[start as usize + k] as u64) << (8 * k);
+                    }
+                    Ok(v)
+                }
+                Kind::Completion { status, .. } => Err(status),
+                _ => unreachable!(),
+            },
+            Answer::Nothing => panic!("no completion for a memory read at {address:#x}"),
+        }
+    }
+
+    /// Memory write of `size` bytes (1, 2, 4 or 8) of `value` at `offset` in BAR0.
+    pub fn mmio_write(&mut self, function: u8, offset: u32, size: u8, value: u64) {
+        let address = self.bar(function) + offset as u64;
+        self.mem_write(address, size, value);
+    }
+
+    /// Memory write at any address.
+    pub fn mem_write(&mut self, address: u64, size: u8, value: u64) {
+        let bytes = value.to_le_bytes();
+        let mut t = Tlp::mem_write(self.requester, address, &bytes[..size as usize]);
+        t.tag = self.tag();
+        self.post(&t);
+    }
+
+    /// Run until `done` holds or `limit` cycles pass; returns whether it held.
+    pub fn run_until(&mut self, limit: u64, mut done: impl FnMut(&Self) -> bool) -> bool {
+        for _ in 0..limit {
+            if done(self) {
+                return true;
+            }
+            self.step(None)
+                .unwrap_or_else(|e| panic!("the card sent a malformed TLP: {e}"));
+        }
+        done(self)
+    }
+}
