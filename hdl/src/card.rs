@@ -211,7 +211,8 @@ impl Logic for Card {
 
         // BAR0 register bus: the strobe goes to the function addressed, the answer comes back
         // from it (only one access is ever outstanding).
-        self.f0.reg_valid.next = self.completer.reg_valid.val() & (!self.completer.reg_function.val());
+        self.f0.reg_valid.next =
+            self.completer.reg_valid.val() & (!self.completer.reg_function.val());
         self.f1.reg_valid.next = self.completer.reg_valid.val() & self.completer.reg_function.val();
         self.f0.reg_write.next = self.completer.reg_write.val();
         self.f1.reg_write.next = self.completer.reg_write.val();

@@ -176,8 +176,7 @@ impl Logic for InterruptTx {
             self.tx.data.next = self.swap.low_half.val() << 32;
         }
         self.tx.eop.next = self.final_beat.val();
-        self.f0_msg_ready.next =
-            self.final_beat.val() & self.tx.ready.val() & (!self.sel.q.val());
+        self.f0_msg_ready.next = self.final_beat.val() & self.tx.ready.val() & (!self.sel.q.val());
         self.f1_msg_ready.next = self.final_beat.val() & self.tx.ready.val() & self.sel.q.val();
 
         if self.beat.q.val() == self.b_idle.val() {

@@ -412,7 +412,8 @@ impl Logic for RequestCompleter {
         self.mem_ok.next = (((self.address.val().get_bits::<11>(2) & self.len_mask.val())
             + self.length.val())
             <= self.k1024.val())
-            & (((self.length.val() == self.one11.val()) & (self.last_be.val() == self.zero4.val()))
+            & (((self.length.val() == self.one11.val())
+                & (self.last_be.val() == self.zero4.val()))
                 | ((self.length.val() != self.one11.val())
                     & (self.first_be.val() != self.zero4.val())
                     & (self.last_be.val() != self.zero4.val())));
@@ -536,9 +537,8 @@ impl Logic for RequestCompleter {
                     | self.bus_device.q.val()
                     | self.fn_id.val()
                     | self.byte_count.val();
-                self.lower.d.next = ((self.address.val() & self.mask_lower.val())
-                    | self.first_idx.val())
-                    << 32;
+                self.lower.d.next =
+                    ((self.address.val() & self.mask_lower.val()) | self.first_idx.val()) << 32;
                 if self.has_data.val() & self.b0.q.val().get_bit(46) {
                     // Poisoned write: never applied.
                     if self.hit0.val() {

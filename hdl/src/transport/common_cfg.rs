@@ -44,7 +44,10 @@ pub fn verilog(g: &Gen) -> String {
     let req_hi = (features::REQUIRED >> 32) as u32;
     let vec_ok = |x: &str| {
         if g.v > 0 {
-            format!("((({x}) < 16'd{v}) | (({x}) == 16'hffff)) ? ({x}) : 16'hffff", v = g.v)
+            format!(
+                "((({x}) < 16'd{v}) | (({x}) == 16'hffff)) ? ({x}) : 16'hffff",
+                v = g.v
+            )
         } else {
             // Without MSI-X no vector can be mapped.
             "16'hffff".to_string()

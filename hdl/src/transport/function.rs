@@ -93,7 +93,10 @@ pub struct VirtioPciFunction {
 
 impl VirtioPciFunction {
     pub fn new(config: &FunctionConfig, msix: bool) -> Self {
-        assert!(config.msix_vectors() < 32, "the PBA generator covers one DW");
+        assert!(
+            config.msix_vectors() < 32,
+            "the PBA generator covers one DW"
+        );
         assert!(config.device_cfg_len <= 0x1000 && config.device_cfg_len % 4 == 0);
         assert!(config.num_queues as u32 * layout::NOTIFY_OFF_MULTIPLIER <= 0x1000);
         Self {

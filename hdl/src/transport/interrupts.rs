@@ -104,7 +104,11 @@ wire [31:0] cand_data = 32'h0;"
     msg_data <= cand_data;{vec}
   end
 end",
-        vec = if g.v > 0 { "\n    msg_vec <= cand;" } else { "" }
+        vec = if g.v > 0 {
+            "\n    msg_vec <= cand;"
+        } else {
+            ""
+        }
     )
     .unwrap();
     v

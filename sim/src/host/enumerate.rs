@@ -176,12 +176,7 @@ impl<C: CardPort> RootComplex<C> {
             bit(st, 4), bit(st, 8), bit(st, 11), bit(st, 12), bit(st, 13), bit(st, 14), bit(st, 15), bit(st, 3)).unwrap();
         let pin = (self.cfg_read(fun, 0x3c / 4).unwrap() >> 8) as u8;
         if pin != 0 {
-            writeln!(
-                o,
-                "\tInterrupt: pin {}",
-                (b'A' + pin - 1) as char
-            )
-            .unwrap();
+            writeln!(o, "\tInterrupt: pin {}", (b'A' + pin - 1) as char).unwrap();
         }
         writeln!(
             o,
@@ -198,19 +193,41 @@ impl<C: CardPort> RootComplex<C> {
                 0x01 => {
                     let h = dw(self, 0);
                     let csr = dw(self, 1);
-                    writeln!(o, "\tCapabilities: [{at:02x}] Power Management version {}", (h >> 16) & 7).unwrap();
+                    writeln!(
+                        o,
+                        "\tCapabilities: [{at:02x}] Power Management version {}",
+                        (h >> 16) & 7
+                    )
+                    .unwrap();
                     writeln!(o, "\t\tFlags: PMEClk- DSI- D1{} D2{} AuxCurrent=0mA PME(D0-,D1-,D2-,D3hot-,D3cold-)",
                         pm(h >> 25 & 1 == 1), pm(h >> 26 & 1 == 1)).unwrap();
-                    writeln!(o, "\t\tStatus: D{} NoSoftRst{} PME-Enable- DSel=0 DScale=0 PME-",
-                        csr & 3, pm(csr >> 3 & 1 == 1)).unwrap();
+                    writeln!(
+                        o,
+                        "\t\tStatus: D{} NoSoftRst{} PME-Enable- DSel=0 DScale=0 PME-",
+                        csr & 3,
+                        pm(csr >> 3 & 1 == 1)
+                    )
+                    .unwrap();
                 }
                 0x11 => {
                     let ctl = (dw(self, 0) >> 16) as u16;
                     let table = dw(self, 1);
                     let pba = dw(self, 2);
-                    writeln!(o, "\tCapabilities: [{at:02x}] MSI-X: Enable{} Count={} Masked{}",
-                        bit(ctl, 15), (ctl & 0x7ff) + 1, bit(ctl, 14)).unwrap();
-                    writeln!(o, "\t\tVector table: BAR={} offset={:08x}", table & 7, table & !7).unwrap();
+                    writeln!(
+                        o,
+                        "\tCapabilities: [{at:02x}] MSI-X: Enable{} Count={} Masked{}",
+                        bit(ctl, 15),
+                        (ctl & 0x7ff) + 1,
+                        bit(ctl, 14)
+                    )
+                    .unwrap();
+                    writeln!(
+                        o,
+                        "\t\tVector table: BAR={} offset={:08x}",
+                        table & 7,
+                        table & !7
+                    )
+                    .unwrap();
                     writeln!(o, "\t\tPBA: BAR={} offset={:08x}", pba & 7, pba & !7).unwrap();
                 }
                 0x10 => {
@@ -226,30 +243,100 @@ impl<C: CardPort> RootComplex<C> {
                         2 => "5GT/s",
                         _ => "unknown",
                     };
-                    writeln!(o, "\tCapabilities: [{at:02x}] Express (v{}) Endpoint, MSI {:02x}",
-                        caps & 0xf, (caps >> 9) & 0x1f).unwrap();
-                    writeln!(o, "\t\tDevCap:\tMaxPayload {} bytes, PhantFunc 0, Latency L0s {}, L1 {}",
+                    writeln!(
+                        o,
+                        "\tCapabilities: [{at:02x}] Express (v{}) Endpoint, MSI {:02x}",
+                        caps & 0xf,
+                        (caps >> 9) & 0x1f
+                    )
+                    .unwrap();
+                    writeln!(
+                        o,
+                        "\t\tDevCap:\tMaxPayload {} bytes, PhantFunc 0, Latency L0s {}, L1 {}",
                         128 << (devcap & 7),
-                        if (devcap >> 6) & 7 == 7 { "unlimited".into() } else { format!("<{}", (devcap >> 6) & 7) },
-                        if (devcap >> 9) & 7 == 7 { "unlimited".into() } else { format!("<{}", (devcap >> 9) & 7) }).unwrap();
-                    writeln!(o, "\t\t\tExtTag{} AttnBtn- AttnInd- PwrInd- RBE{} FLReset{}",
-                        pm(devcap >> 5 & 1 == 1), pm(devcap >> 15 & 1 == 1), pm(devcap >> 28 & 1 == 1)).unwrap();
-                    writeln!(o, "\t\tDevCtl:\tCorrErr{} NonFatalErr{} FatalErr{} UnsupReq{}",
-                        bit(devctl, 0), bit(devctl, 1), bit(devctl, 2), bit(devctl, 3)).unwrap();
-                    writeln!(o, "\t\t\tRlxdOrd{} ExtTag{} PhantFunc{} AuxPwr{} NoSnoop{}",
-                        bit(devctl, 4), bit(devctl, 8), bit(devctl, 9), bit(devctl, 10), bit(devctl, 11)).unwrap();
-                    writeln!(o, "\t\t\tMaxPayload {} bytes, MaxReadReq {} bytes",
-                        128 << ((devctl >> 5) & 7), 128 << ((devctl >> 12) & 7)).unwrap();
+                        if (devcap >> 6) & 7 == 7 {
+                            "unlimited".into()
+                        } else {
+                            format!("<{}", (devcap >> 6) & 7)
+                        },
+                        if (devcap >> 9) & 7 == 7 {
+                            "unlimited".into()
+                        } else {
+                            format!("<{}", (devcap >> 9) & 7)
+                        }
+                    )
+                    .unwrap();
+                    writeln!(
+                        o,
+                        "\t\t\tExtTag{} AttnBtn- AttnInd- PwrInd- RBE{} FLReset{}",
+                        pm(devcap >> 5 & 1 == 1),
+                        pm(devcap >> 15 & 1 == 1),
+                        pm(devcap >> 28 & 1 == 1)
+                    )
+                    .unwrap();
+                    writeln!(
+                        o,
+                        "\t\tDevCtl:\tCorrErr{} NonFatalErr{} FatalErr{} UnsupReq{}",
+                        bit(devctl, 0),
+                        bit(devctl, 1),
+                        bit(devctl, 2),
+                        bit(devctl, 3)
+                    )
+                    .unwrap();
+                    writeln!(
+                        o,
+                        "\t\t\tRlxdOrd{} ExtTag{} PhantFunc{} AuxPwr{} NoSnoop{}",
+                        bit(devctl, 4),
+                        bit(devctl, 8),
+                        bit(devctl, 9),
+                        bit(devctl, 10),
+                        bit(devctl, 11)
+                    )
+                    .unwrap();
+                    writeln!(
+                        o,
+                        "\t\t\tMaxPayload {} bytes, MaxReadReq {} bytes",
+                        128 << ((devctl >> 5) & 7),
+                        128 << ((devctl >> 12) & 7)
+                    )
+                    .unwrap();
                     writeln!(o, "\t\tDevSta:\tCorrErr{} NonFatalErr{} FatalErr{} UnsupReq{} AuxPwr{} TransPend{}",
                         bit(devsta, 0), bit(devsta, 1), bit(devsta, 2), bit(devsta, 3), bit(devsta, 4), bit(devsta, 5)).unwrap();
-                    writeln!(o, "\t\tLnkCap:\tPort #{}, Speed {}, Width x{}, ASPM {}",
-                        lnkcap >> 24, speed(lnkcap & 0xf), (lnkcap >> 4) & 0x3f,
-                        if (lnkcap >> 10) & 3 == 0 { "not supported" } else { "L0s/L1" }).unwrap();
-                    writeln!(o, "\t\tLnkCtl:\tASPM {}; RCB {} bytes, CommClk{} ExtSynch{}",
-                        if lnkctl & 3 == 0 { "Disabled" } else { "Enabled" },
-                        if lnkctl >> 3 & 1 == 1 { 128 } else { 64 }, bit(lnkctl, 6), bit(lnkctl, 7)).unwrap();
-                    writeln!(o, "\t\tLnkSta:\tSpeed {}, Width x{}, SlotClk{} DLActive{}",
-                        speed((lnksta & 0xf) as u32), (lnksta >> 4) & 0x3f, bit(lnksta, 12), bit(lnksta, 13)).unwrap();
+                    writeln!(
+                        o,
+                        "\t\tLnkCap:\tPort #{}, Speed {}, Width x{}, ASPM {}",
+                        lnkcap >> 24,
+                        speed(lnkcap & 0xf),
+                        (lnkcap >> 4) & 0x3f,
+                        if (lnkcap >> 10) & 3 == 0 {
+                            "not supported"
+                        } else {
+                            "L0s/L1"
+                        }
+                    )
+                    .unwrap();
+                    writeln!(
+                        o,
+                        "\t\tLnkCtl:\tASPM {}; RCB {} bytes, CommClk{} ExtSynch{}",
+                        if lnkctl & 3 == 0 {
+                            "Disabled"
+                        } else {
+                            "Enabled"
+                        },
+                        if lnkctl >> 3 & 1 == 1 { 128 } else { 64 },
+                        bit(lnkctl, 6),
+                        bit(lnkctl, 7)
+                    )
+                    .unwrap();
+                    writeln!(
+                        o,
+                        "\t\tLnkSta:\tSpeed {}, Width x{}, SlotClk{} DLActive{}",
+                        speed((lnksta & 0xf) as u32),
+                        (lnksta >> 4) & 0x3f,
+                        bit(lnksta, 12),
+                        bit(lnksta, 13)
+                    )
+                    .unwrap();
                 }
                 0x09 => {
                     let h = dw(self, 0);

@@ -207,9 +207,7 @@ impl<C: CardPort> RootComplex<C> {
     /// Program every MSI-X table entry of `f` (address [`MSI_ADDRESS`], data 0x100 + k,
     /// unmasked) and enable MSI-X in configuration space. Returns the vector count.
     pub fn msix_setup(&mut self, f: u8) -> u16 {
-        let cap = self
-            .find_capability(f, 0x11)
-            .expect("no MSI-X capability");
+        let cap = self.find_capability(f, 0x11).expect("no MSI-X capability");
         let ctl = self.cfg_read(f, cap / 4).unwrap() >> 16;
         let count = (ctl & 0x7ff) as u16 + 1;
         for k in 0..count as u32 {
