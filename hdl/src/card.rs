@@ -208,6 +208,12 @@ impl Logic for Card {
         self.completer.f1_memory_enable.next = self.config_space.f1_command.val().get_bit(1);
         self.completer.f0_bar0.next = self.config_space.f0_bar0.val();
         self.completer.f1_bar0.next = self.config_space.f1_bar0.val();
+        self.completer.f0_pci_cfg_bar.next = self.config_space.f0_pci_cfg_bar.val();
+        self.completer.f1_pci_cfg_bar.next = self.config_space.f1_pci_cfg_bar.val();
+        self.completer.f0_pci_cfg_offset.next = self.config_space.f0_pci_cfg_offset.val();
+        self.completer.f1_pci_cfg_offset.next = self.config_space.f1_pci_cfg_offset.val();
+        self.completer.f0_pci_cfg_length.next = self.config_space.f0_pci_cfg_length.val();
+        self.completer.f1_pci_cfg_length.next = self.config_space.f1_pci_cfg_length.val();
 
         // BAR0 register bus: the strobe goes to the function addressed, the answer comes back
         // from it (only one access is ever outstanding).

@@ -817,3 +817,43 @@ fn the_link_serialiser_paces_requests_at_the_gen1_rate() {
         reads * per_read
     );
 }
+
+#[test]
+fn pci_29_pci_30_the_pci_configuration_window_reaches_bar0() {
+    let mut h = proxy();
+    let cap = 0xd4u16;
+    let window = |h: &mut RootComplex<CardProxy>, offset: u32, length: u32| {
+        h.cfg_write(1, (cap + 4) / 4, 0b0001, 0).unwrap();
+        h.cfg_write(1, (cap + 8) / 4, 0xf, offset).unwrap();
+        h.cfg_write(1, (cap + 12) / 4, 0xf, length).unwrap();
+    };
+    let data = (cap + 16) / 4;
+    // A 2-byte write to queue_select (0x16) through the window, read back by MMIO.
+    window(&mut h, common::QUEUE_SELECT, 2);
+    h.cfg_write(1, data, 0xf, 0x0001).unwrap();
+    assert_eq!(h.common_read(1, common::QUEUE_SELECT, 2), 1, "PCI-29");
+    // A 1-byte read of device_status (0x14) and a 4-byte read of num_queues/vector.
+    h.common_write(1, common::DEVICE_STATUS, 1, status::ACKNOWLEDGE as u64);
+    window(&mut h, common::DEVICE_STATUS, 1);
+    assert_eq!(
+        h.cfg_read(1, data).unwrap() & 0xff,
+        status::ACKNOWLEDGE as u32,
+        "PCI-30"
+    );
+    window(&mut h, common::CONFIG_MSIX_VECTOR, 4);
+    assert_eq!(h.cfg_read(1, data), Ok(0x0002_ffff));
+    // The device-config window works through it as well.
+    window(&mut h, 0x2005, 1);
+    assert_eq!(h.cfg_read(1, data).unwrap() & 0xff, 0x05);
+    h.cfg_write(1, data, 0b0001, 0x77).unwrap();
+    assert_eq!(h.sides[1].devcfg[5], 0x77);
+    // A window that is not valid (misaligned) leaves pci_cfg_data a plain register.
+    window(&mut h, 0x17, 2);
+    h.cfg_write(1, data, 0xf, 0xdead_beef).unwrap();
+    assert_eq!(h.cfg_read(1, data), Ok(0xdead_beef));
+    assert_eq!(
+        h.common_read(1, common::QUEUE_SELECT, 2),
+        1,
+        "BAR untouched"
+    );
+}

@@ -17,6 +17,7 @@
 //! | `fN_interrupt_status` | in | PCI Status bit 3 (INTx pending), live |
 //! | `link_speed`, `link_width` | in | negotiated link speed (1 = 2.5 GT/s, 2 = 5 GT/s) and width, shown live in Link Status of both functions |
 //! | `fN_command`, `fN_bar0`, `fN_device_control`, `fN_msix_control` | out | current register values for the rest of the card |
+//! | `fN_pci_cfg_bar`, `fN_pci_cfg_offset`, `fN_pci_cfg_length` | out | the virtio PCI configuration access window (PCI-29, PCI-30) |
 //!
 //! Writes follow the table: only writable bits change, within the enabled bytes; writing 1 to a
 //! write-one-to-clear bit clears it; a hardware set in the same cycle wins.
@@ -53,6 +54,12 @@ pub struct ConfigSpace {
     pub f1_device_control: Signal<Out, Bits<16>>,
     pub f0_msix_control: Signal<Out, Bits<16>>,
     pub f1_msix_control: Signal<Out, Bits<16>>,
+    pub f0_pci_cfg_bar: Signal<Out, Bits<8>>,
+    pub f1_pci_cfg_bar: Signal<Out, Bits<8>>,
+    pub f0_pci_cfg_offset: Signal<Out, Bits<32>>,
+    pub f1_pci_cfg_offset: Signal<Out, Bits<32>>,
+    pub f0_pci_cfg_length: Signal<Out, Bits<32>>,
+    pub f1_pci_cfg_length: Signal<Out, Bits<32>>,
     _spaces: Vec<FunctionSpace>,
     /// Simulation model state: per function, (dword index, stored bits).
     _stored: Vec<Vec<(u16, u32)>>,
@@ -115,6 +122,12 @@ impl ConfigSpace {
             f1_device_control: Default::default(),
             f0_msix_control: Default::default(),
             f1_msix_control: Default::default(),
+            f0_pci_cfg_bar: Default::default(),
+            f1_pci_cfg_bar: Default::default(),
+            f0_pci_cfg_offset: Default::default(),
+            f1_pci_cfg_offset: Default::default(),
+            f0_pci_cfg_length: Default::default(),
+            f1_pci_cfg_length: Default::default(),
             _spaces: spaces,
             _stored: stored,
             _live: [(false, 0); 2],
@@ -143,12 +156,15 @@ impl ConfigSpace {
     }
 
     /// (port name, dword index, shift, width in bits) of each exported register.
-    fn exports() -> [(&'static str, u16, u32, u32); 4] {
+    fn exports() -> [(&'static str, u16, u32, u32); 7] {
         [
             ("command", 1, 0, 16),
             ("device_control", (cap::PCIE + 8) / 4, 0, 16),
             ("msix_control", cap::MSIX / 4, 16, 16),
             ("bar0", 4, 0, 64),
+            ("pci_cfg_bar", (cap::VIRTIO_PCI_CFG + 4) / 4, 0, 8),
+            ("pci_cfg_offset", (cap::VIRTIO_PCI_CFG + 8) / 4, 0, 32),
+            ("pci_cfg_length", (cap::VIRTIO_PCI_CFG + 12) / 4, 0, 32),
         ]
     }
 
@@ -156,7 +172,7 @@ impl ConfigSpace {
         if width == 64 {
             self.value(f, dw) as u64 | ((self.value(f, dw + 1) as u64) << 32)
         } else {
-            ((self.value(f, dw) >> shift) & ((1u32 << width) - 1)) as u64
+            ((self.value(f, dw) as u64) >> shift) & ((1u64 << width) - 1)
         }
     }
 }
@@ -219,7 +235,7 @@ impl Logic for ConfigSpace {
                 }
             }
         }
-        let mut out = [[0u64; 4]; 2];
+        let mut out = [[0u64; 7]; 2];
         for (f, o) in out.iter_mut().enumerate() {
             for (k, (_, dw, shift, width)) in Self::exports().iter().enumerate() {
                 o[k] = self.export(f, *dw, *shift, *width);
@@ -233,6 +249,12 @@ impl Logic for ConfigSpace {
         self.f1_device_control.next = Bits::from(out[1][1]);
         self.f1_msix_control.next = Bits::from(out[1][2]);
         self.f1_bar0.next = Bits::from(out[1][3]);
+        self.f0_pci_cfg_bar.next = Bits::from(out[0][4]);
+        self.f1_pci_cfg_bar.next = Bits::from(out[1][4]);
+        self.f0_pci_cfg_offset.next = Bits::from(out[0][5]);
+        self.f1_pci_cfg_offset.next = Bits::from(out[1][5]);
+        self.f0_pci_cfg_length.next = Bits::from(out[0][6]);
+        self.f1_pci_cfg_length.next = Bits::from(out[1][6]);
     }
 
     fn connect(&mut self) {
@@ -245,6 +267,12 @@ impl Logic for ConfigSpace {
         self.f1_device_control.connect();
         self.f0_msix_control.connect();
         self.f1_msix_control.connect();
+        self.f0_pci_cfg_bar.connect();
+        self.f1_pci_cfg_bar.connect();
+        self.f0_pci_cfg_offset.connect();
+        self.f1_pci_cfg_offset.connect();
+        self.f0_pci_cfg_length.connect();
+        self.f1_pci_cfg_length.connect();
     }
 
     fn hdl(&self) -> Verilog {

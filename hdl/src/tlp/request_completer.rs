@@ -4,6 +4,7 @@
 //! | received | answer | error bits set |
 //! |---|---|---|
 //! | CfgRd0 / CfgWr0 to function 0 or 1 | configuration access through `cfg_*`, then CplD / Cpl | - |
+//! | CfgRd0 / CfgWr0 of `pci_cfg_data` while the window (`bar` 0, `length` 1, 2 or 4, `offset` aligned and inside BAR0) is valid | a BAR0 access of `length` bytes at `offset` through `reg_*`, data in the leading bytes (PCI-29, PCI-30), then CplD / Cpl | - |
 //! | CfgWr0 | also captures the bus and device number (`requester`, completer IDs) | - |
 //! | poisoned CfgWr0 | not applied; UR | Status.detected parity (15), Device Status non-fatal (1) |
 //! | MRd / MWr (3 or 4 DW header), 1 or 2 DW, inside an enabled BAR0 | register access through `reg_*`, then CplD for MRd | - |
@@ -30,6 +31,7 @@
 //! the byte count and lower address computed from the byte enables.
 
 use crate::common::{bits, Reg};
+use crate::tlp::config_table::cap;
 use crate::tlp::stream::{TlpSink, TlpSource, WireDw};
 use crate::transport::layout;
 use rust_hdl::prelude::*;
@@ -68,6 +70,12 @@ pub struct RequestCompleter {
     pub f1_memory_enable: Signal<In, bool>,
     pub f0_bar0: Signal<In, Bits<64>>,
     pub f1_bar0: Signal<In, Bits<64>>,
+    pub f0_pci_cfg_bar: Signal<In, Bits<8>>,
+    pub f1_pci_cfg_bar: Signal<In, Bits<8>>,
+    pub f0_pci_cfg_offset: Signal<In, Bits<32>>,
+    pub f1_pci_cfg_offset: Signal<In, Bits<32>>,
+    pub f0_pci_cfg_length: Signal<In, Bits<32>>,
+    pub f1_pci_cfg_length: Signal<In, Bits<32>>,
     pub f0_status_set: Signal<Out, Bits<16>>,
     pub f1_status_set: Signal<Out, Bits<16>>,
     pub f0_device_status_set: Signal<Out, Bits<16>>,
@@ -92,6 +100,7 @@ pub struct RequestCompleter {
     is_mem: Reg<bool>,
     mem_fn: Reg<bool>,
     index: Reg<bool>,
+    window: Reg<bool>,
     rd0: Reg<Bits<32>>,
     rd1: Reg<Bits<32>>,
     bus_device: Reg<Bits<64>>,
@@ -121,6 +130,23 @@ pub struct RequestCompleter {
     tc_attr: Signal<Local, Bits<64>>,
     cfg_completer: Signal<Local, Bits<64>>,
     fn_id: Signal<Local, Bits<64>>,
+    win_bar: Signal<Local, Bits<8>>,
+    win_offset: Signal<Local, Bits<32>>,
+    win_length: Signal<Local, Bits<32>>,
+    win_ok: Signal<Local, bool>,
+    win_shift: Signal<Local, Bits<32>>,
+    win_be: Signal<Local, Bits<4>>,
+    win_dw: Constant<Bits<10>>,
+    zero8: Constant<Bits<8>>,
+    one32: Constant<Bits<32>>,
+    two32: Constant<Bits<32>>,
+    three32: Constant<Bits<32>>,
+    four32: Constant<Bits<32>>,
+    bar_size32: Constant<Bits<32>>,
+    zero32: Constant<Bits<32>>,
+    be1: Constant<Bits<4>>,
+    be2: Constant<Bits<4>>,
+    be4: Constant<Bits<4>>,
     s_recv: Constant<Bits<3>>,
     s_decide: Constant<Bits<3>>,
     s_access: Constant<Bits<3>>,
@@ -201,6 +227,12 @@ impl Default for RequestCompleter {
             f1_memory_enable: Default::default(),
             f0_bar0: Default::default(),
             f1_bar0: Default::default(),
+            f0_pci_cfg_bar: Default::default(),
+            f1_pci_cfg_bar: Default::default(),
+            f0_pci_cfg_offset: Default::default(),
+            f1_pci_cfg_offset: Default::default(),
+            f0_pci_cfg_length: Default::default(),
+            f1_pci_cfg_length: Default::default(),
             f0_status_set: Default::default(),
             f1_status_set: Default::default(),
             f0_device_status_set: Default::default(),
@@ -221,6 +253,7 @@ impl Default for RequestCompleter {
             is_mem: Default::default(),
             mem_fn: Default::default(),
             index: Default::default(),
+            window: Default::default(),
             rd0: Default::default(),
             rd1: Default::default(),
             bus_device: Default::default(),
@@ -250,6 +283,24 @@ impl Default for RequestCompleter {
             tc_attr: Default::default(),
             cfg_completer: Default::default(),
             fn_id: Default::default(),
+            win_bar: Default::default(),
+            win_offset: Default::default(),
+            win_length: Default::default(),
+            win_ok: Default::default(),
+            win_shift: Default::default(),
+            win_be: Default::default(),
+            // pci_cfg_data: the DW at capability offset 0x10 (PCI-29, PCI-30).
+            win_dw: bits(((cap::VIRTIO_PCI_CFG + 16) / 4) as u64),
+            zero8: bits(0),
+            one32: bits(1),
+            two32: bits(2),
+            three32: bits(3),
+            four32: bits(4),
+            bar_size32: bits(layout::BAR0_SIZE as u64),
+            zero32: bits(0),
+            be1: bits(0b0001),
+            be2: bits(0b0011),
+            be4: bits(0b1111),
             s_recv: bits(RECV),
             s_decide: bits(DECIDE),
             s_access: bits(ACCESS),
@@ -328,6 +379,7 @@ impl Logic for RequestCompleter {
             is_mem,
             mem_fn,
             index,
+            window,
             rd0,
             rd1,
             bus_device
@@ -345,6 +397,7 @@ impl Logic for RequestCompleter {
         self.is_mem.reset.next = self.reset.val();
         self.mem_fn.reset.next = self.reset.val();
         self.index.reset.next = self.reset.val();
+        self.window.reset.next = self.reset.val();
         self.rd0.reset.next = self.reset.val();
         self.rd1.reset.next = self.reset.val();
         self.bus_device.reset.next = self.reset.val();
@@ -454,6 +507,31 @@ impl Logic for RequestCompleter {
             self.fn_id.next = self.fn1_id.val();
         }
 
+        // The virtio PCI configuration access window of the addressed function.
+        self.win_bar.next = self.f0_pci_cfg_bar.val();
+        self.win_offset.next = self.f0_pci_cfg_offset.val();
+        self.win_length.next = self.f0_pci_cfg_length.val();
+        if self.b1.q.val().get_bit(48) {
+            self.win_bar.next = self.f1_pci_cfg_bar.val();
+            self.win_offset.next = self.f1_pci_cfg_offset.val();
+            self.win_length.next = self.f1_pci_cfg_length.val();
+        }
+        self.win_shift.next = (self.win_offset.val() & self.three32.val()) << 3;
+        self.win_be.next = self.be4.val();
+        if self.win_length.val() == self.one32.val() {
+            self.win_be.next = self.be1.val();
+        } else if self.win_length.val() == self.two32.val() {
+            self.win_be.next = self.be2.val();
+        }
+        self.win_be.next = self.win_be.val() << self.win_offset.val().get_bits::<2>(0);
+        self.win_ok.next = (self.win_bar.val() == self.zero8.val())
+            & (self.win_offset.val() < self.bar_size32.val())
+            & ((self.win_length.val() == self.one32.val())
+                | ((self.win_length.val() == self.two32.val())
+                    & (!self.win_offset.val().get_bit(0)))
+                | ((self.win_length.val() == self.four32.val())
+                    & ((self.win_offset.val() & self.three32.val()) == self.zero32.val())));
+
         // Write data of a memory request, wire order.
         self.data0.next = self.b1.q.val().get_bits::<32>(0);
         self.data1.next = self.b2.q.val().get_bits::<32>(32);
@@ -492,6 +570,12 @@ impl Logic for RequestCompleter {
             | (((self.wdata_wire.val() >> 8) & self.mask_byte.val()) << 16)
             | (((self.wdata_wire.val() >> 16) & self.mask_byte.val()) << 8)
             | ((self.wdata_wire.val() >> 24) & self.mask_byte.val());
+        if self.window.q.val() {
+            // The leading `length` bytes of pci_cfg_data, moved to the offset's lanes.
+            self.reg_dw.next = self.win_offset.val().get_bits::<13>(2);
+            self.reg_be.next = self.win_be.val();
+            self.reg_wdata.next = self.cfg_wdata.val() << self.win_shift.val();
+        }
 
         if self.state.q.val() == self.s_recv.val() {
             if self.rx.valid.val() {
@@ -517,6 +601,7 @@ impl Logic for RequestCompleter {
             self.index.d.next = false;
             self.two_dw.d.next = false;
             self.is_mem.d.next = false;
+            self.window.d.next = false;
             self.lower.d.next = self.c0.val();
             if self.b0.q.val().get_bit(47) | (!self.length_ok.val()) {
                 self.malformed.next = true;
@@ -586,6 +671,13 @@ impl Logic for RequestCompleter {
                 {
                     self.state.d.next = self.s_access.val();
                     self.with_data.d.next = !self.has_data.val();
+                    if (self.cfg_dw.val() == self.win_dw.val()) & self.win_ok.val() {
+                        // pci_cfg_data: a BAR0 access through the window instead.
+                        self.state.d.next = self.s_mem.val();
+                        self.window.d.next = true;
+                        self.is_mem.d.next = true;
+                        self.mem_fn.d.next = self.b1.q.val().get_bit(48);
+                    }
                     if self.has_data.val() {
                         self.header.d.next =
                             self.cpl_header.val() | self.tc_attr.val() | self.cfg_completer.val();
@@ -632,10 +724,14 @@ impl Logic for RequestCompleter {
             if self.reg_done.val() {
                 if self.index.q.val() {
                     self.rd1.d.next = self.reg_rdata.val();
+                } else if self.window.q.val() {
+                    self.rd0.d.next = self.reg_rdata.val() >> self.win_shift.val();
                 } else {
                     self.rd0.d.next = self.reg_rdata.val();
                 }
-                if self.two_dw.q.val() & (!self.index.q.val()) {
+                if self.window.q.val() {
+                    self.state.d.next = self.s_tx0.val();
+                } else if self.two_dw.q.val() & (!self.index.q.val()) {
                     self.index.d.next = true;
                     self.state.d.next = self.s_mem.val();
                 } else if self.has_data.val() {
