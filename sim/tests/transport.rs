@@ -857,3 +857,31 @@ fn pci_29_pci_30_the_pci_configuration_window_reaches_bar0() {
         "BAR untouched"
     );
 }
+
+#[test]
+fn register_writes_and_reads_arrive_at_gen2_line_rate_without_back_pressure() {
+    // Posted writes back to back at the Gen2 x1 rate: the core must never hold rx.ready low.
+    let mut h = RootComplex::with_link(Card::new(), Link::new(LinkRate::Gen2));
+    h.enumerate();
+    let stalls = h.rx_stall_cycles;
+    for k in 0..200u64 {
+        let mut t = Tlp::mem_write(
+            h.requester,
+            h.bar0[0].unwrap() + 0x4000 + 4 * (k % 40),
+            &k.to_le_bytes()[..4],
+        );
+        t.tag = 0;
+        h.send_dws(&t.encode()).unwrap();
+    }
+    h.idle(20);
+    assert_eq!(
+        h.mmio_read(0, 0x4000 + 4 * 38, 4),
+        Ok(198),
+        "the writes landed (entry 9's data DW, written last by write 198)"
+    );
+    assert_eq!(
+        h.rx_stall_cycles - stalls,
+        0,
+        "MWr of one DW at Gen2 x1 line rate: no back-pressure"
+    );
+}

@@ -42,6 +42,9 @@ pub fn verilog(g: &Gen) -> String {
     let hi = (g.offered >> 32) as u32;
     let req_lo = features::REQUIRED as u32;
     let req_hi = (features::REQUIRED >> 32) as u32;
+    let m32 = |x: &str| format!("(({x} & ~be_mask) | (a_wdata & be_mask))");
+    let m16lo = |x: &str| format!("(({x} & ~be_mask[15:0]) | (a_wdata[15:0] & be_mask[15:0]))");
+    let m16hi = |x: &str| format!("(({x} & ~be_mask[31:16]) | (a_wdata[31:16] & be_mask[31:16]))");
     let vec_ok = |x: &str| {
         if g.v > 0 {
             format!(
@@ -169,14 +172,11 @@ always @(*) begin
     default: common_rdata = 32'h0;
   endcase
 end
-// a write's new DW value: old bytes where disabled, written bytes where enabled
-wire [31:0] c_new = (common_rdata & ~be_mask) | (reg_wdata & be_mask);
+// a write merges its enabled bytes into each field's own value (no read mux on the write path)
 wire cw = wr & in_common & ~reset_pending;
 wire [3:0] cdw = off[3:0];
-wire [15:0] cfg_vec_w = {cfg_vec};
-wire [15:0] q_vec_w = {q_vec};
-wire [7:0] status_w = (c_new[7:0] & 8'hbf) & ~((c_new[3] & ~features_acceptable) ? 8'h08 : 8'h00);
-wire size_ok = (c_new[15:0] != 16'h0) & (c_new[15:0] <= 16'd{max});
+{cfg_vec_lines}
+wire [7:0] status_w = (a_wdata[7:0] & 8'hbf) & ~((a_wdata[3] & ~features_acceptable) ? 8'h08 : 8'h00);
 always @(posedge clock) begin
   if (reset) begin
     generation <= 8'h0;
@@ -193,48 +193,78 @@ always @(posedge clock) begin
     dstatus <= 8'h0; needs_reset_bit <= 1'b0; qsel <= 16'h0;
     reset_pending <= 1'b0; qreset_pending <= 1'b0; qreset_index <= 16'h0;
   end else begin
-    if (cw & (cdw == 4'd0)) dfsel <= c_new;
-    if (cw & (cdw == 4'd2)) drvsel <= c_new;
-    if (cw & (cdw == 4'd3) & (drvsel == 32'd0)) drv_lo <= c_new & 32'h{lo:08x};
-    if (cw & (cdw == 4'd3) & (drvsel == 32'd1)) drv_hi <= c_new & 32'h{hi:08x};
-    if (cw & (cdw == 4'd4) & (reg_be[1:0] != 2'b00)) cfg_vector <= cfg_vec_w;
-    if (cw & (cdw == 4'd5) & (reg_be[3:2] != 2'b00)) qsel <= c_new[31:16];
-    if (cw & (cdw == 4'd5) & reg_be[0]) begin
-      if (c_new[7:0] == 8'h00) reset_pending <= 1'b1;
+    if (cw & (cdw == 4'd0)) dfsel <= {m32_dfsel};
+    if (cw & (cdw == 4'd2)) drvsel <= {m32_drvsel};
+    if (cw & (cdw == 4'd3) & (drvsel == 32'd0)) drv_lo <= {m32_lo} & 32'h{lo:08x};
+    if (cw & (cdw == 4'd3) & (drvsel == 32'd1)) drv_hi <= {m32_hi} & 32'h{hi:08x};
+    if (cw & (cdw == 4'd4) & (a_be[1:0] != 2'b00)) cfg_vector <= cfg_vec_w;
+    if (cw & (cdw == 4'd5) & (a_be[3:2] != 2'b00)) qsel <= {m16hi_qsel};
+    if (cw & (cdw == 4'd5) & a_be[0]) begin
+      if (a_wdata[7:0] == 8'h00) reset_pending <= 1'b1;
       else dstatus <= status_w;
     end
     if (needs_reset) needs_reset_bit <= 1'b1;
-    if (cw & (cdw == 4'd14) & reg_be[2] & c_new[16] & ring_reset_on & q_exists & ~qreset_pending) begin
+    if (cw & (cdw == 4'd14) & a_be[2] & a_wdata[16] & ring_reset_on & q_exists & ~qreset_pending) begin
       qreset_pending <= 1'b1;
       qreset_index <= qsel;
     end else if (qreset_do) qreset_pending <= 1'b0;
   end
 end",
-        cfg_vec = vec_ok("c_new[15:0]"),
-        q_vec = vec_ok("c_new[31:16]"),
-        max = g.queue_size_max,
+        cfg_vec_lines = if g.v > 0 {
+            format!(
+                "wire [15:0] cfg_vec_m = {};\nwire [15:0] cfg_vec_w = {};",
+                m16lo("cfg_vector"),
+                vec_ok("cfg_vec_m")
+            )
+        } else {
+            "wire [15:0] cfg_vec_w = 16'hffff;".to_string()
+        },
+        m32_dfsel = m32("dfsel"),
+        m32_drvsel = m32("drvsel"),
+        m32_lo = m32("drv_lo"),
+        m32_hi = m32("drv_hi"),
+        m16hi_qsel = m16hi("qsel"),
     )
     .unwrap();
     for i in 0..n {
+        let vec_lines = if g.v > 0 {
+            format!(
+                "wire [15:0] q{i}_vec_m = {};\nwire [15:0] q{i}_vec_w = {};",
+                m16hi(&format!("q{i}_vector")),
+                vec_ok(&format!("q{i}_vec_m"))
+            )
+        } else {
+            format!("wire [15:0] q{i}_vec_w = 16'hffff;")
+        };
         writeln!(
             v,
-            "always @(posedge clock) begin
+            "{vec_lines}
+wire [15:0] q{i}_size_m = {sm};
+wire q{i}_size_ok = (q{i}_size_m != 16'h0) & (q{i}_size_m <= 16'd{max});
+always @(posedge clock) begin
   if (reset | vreset | (qreset_do & (qreset_index == 16'd{i}))) begin
     q{i}_size <= 16'd{max}; q{i}_vector <= 16'hffff; q{i}_enable <= 1'b0;
     q{i}_desc <= 64'h0; q{i}_driver <= 64'h0; q{i}_device <= 64'h0;
   end else if (cw & (qsel == 16'd{i})) begin
-    if ((cdw == 4'd6) & (reg_be[3:2] != 2'b00)) q{i}_vector <= q_vec_w;
-    if ((cdw == 4'd6) & (reg_be[1:0] != 2'b00) & ~q{i}_enable & size_ok) q{i}_size <= c_new[15:0];
-    if ((cdw == 4'd7) & reg_be[0] & c_new[0]) q{i}_enable <= 1'b1;
-    if ((cdw == 4'd8) & ~q{i}_enable) q{i}_desc[31:0] <= c_new;
-    if ((cdw == 4'd9) & ~q{i}_enable) q{i}_desc[63:32] <= c_new;
-    if ((cdw == 4'd10) & ~q{i}_enable) q{i}_driver[31:0] <= c_new;
-    if ((cdw == 4'd11) & ~q{i}_enable) q{i}_driver[63:32] <= c_new;
-    if ((cdw == 4'd12) & ~q{i}_enable) q{i}_device[31:0] <= c_new;
-    if ((cdw == 4'd13) & ~q{i}_enable) q{i}_device[63:32] <= c_new;
+    if ((cdw == 4'd6) & (a_be[3:2] != 2'b00)) q{i}_vector <= q{i}_vec_w;
+    if ((cdw == 4'd6) & (a_be[1:0] != 2'b00) & ~q{i}_enable & q{i}_size_ok) q{i}_size <= q{i}_size_m;
+    if ((cdw == 4'd7) & a_be[0] & a_wdata[0]) q{i}_enable <= 1'b1;
+    if ((cdw == 4'd8) & ~q{i}_enable) q{i}_desc[31:0] <= {d0};
+    if ((cdw == 4'd9) & ~q{i}_enable) q{i}_desc[63:32] <= {d1};
+    if ((cdw == 4'd10) & ~q{i}_enable) q{i}_driver[31:0] <= {r0};
+    if ((cdw == 4'd11) & ~q{i}_enable) q{i}_driver[63:32] <= {r1};
+    if ((cdw == 4'd12) & ~q{i}_enable) q{i}_device[31:0] <= {e0};
+    if ((cdw == 4'd13) & ~q{i}_enable) q{i}_device[63:32] <= {e1};
   end
 end",
-            max = g.queue_size_max
+            max = g.queue_size_max,
+            sm = m16lo(&format!("q{i}_size")),
+            d0 = m32(&format!("q{i}_desc[31:0]")),
+            d1 = m32(&format!("q{i}_desc[63:32]")),
+            r0 = m32(&format!("q{i}_driver[31:0]")),
+            r1 = m32(&format!("q{i}_driver[63:32]")),
+            e0 = m32(&format!("q{i}_device[31:0]")),
+            e1 = m32(&format!("q{i}_device[63:32]")),
         )
         .unwrap();
     }

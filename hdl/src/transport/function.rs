@@ -14,7 +14,7 @@
 //! | port | dir | meaning |
 //! |---|---|---|
 //! | `reg_valid`, `reg_write`, `reg_dw`, `reg_be`, `reg_wdata` | in | one BAR0 access (one-cycle strobe; DW index, byte enables, register-view data) |
-//! | `reg_done`, `reg_rdata` | out | one-cycle answer: the cycle after the access, or when the device answers a device-config access |
+//! | `reg_done`, `reg_rdata` | out | one-cycle answer: two cycles after the access, or when the device answers a device-config access |
 //! | `bus_master`, `intx_disable` | in | Command bits 2 and 10 |
 //! | `msix_enable`, `msix_function_mask` | in | MSI-X Message Control bits 15 and 14 |
 //! | `devcfg_valid`, `devcfg_write`, `devcfg_dw`, `devcfg_be`, `devcfg_wdata` | out | a device-config access (strobe) for the device, DW index in its structure |
@@ -29,7 +29,9 @@
 //! | `interrupt_status` | out | PCI Status bit 3 (INTx pending) |
 //! | `msg_valid`, `msg_ready`, `msg_intx`, `msg_assert`, `msg_address`, `msg_data` | out/in/out | the next interrupt message: INTx assert/deassert, or an MSI-X write of `msg_data` to `msg_address`; held until `msg_ready` |
 //!
-//! Latency: `reg_done` one cycle after `reg_valid` for every structure but the device's.
+//! Latency: `reg_done` two cycles after `reg_valid` for every structure but the device's (the
+//! access is registered on entry); device-config accesses reach the device one cycle after
+//! `reg_valid`.
 
 use super::layout;
 use super::FunctionConfig;
@@ -183,12 +185,27 @@ fn decode_verilog(g: &Gen) -> String {
         ("1'b0".into(), "1'b0".into())
     };
     format!(
-        "// ---- BAR0 decode (transport/layout.rs)
-wire [2:0] page = reg_dw[12:10];
-wire [9:0] off = reg_dw[9:0];
-wire [31:0] be_mask = {{{{8{{reg_be[3]}}}}, {{8{{reg_be[2]}}}}, {{8{{reg_be[1]}}}}, {{8{{reg_be[0]}}}}}};
-wire wr = reg_valid & reg_write;
-wire rd = reg_valid & ~reg_write;
+        "// ---- the access, registered first (keeps the completer's address logic out of the
+// register file's paths), then decoded against transport/layout.rs
+reg a_valid;
+reg a_write;
+reg [12:0] a_dw;
+reg [3:0] a_be;
+reg [31:0] a_wdata;
+initial begin a_valid = 1'b0; a_write = 1'b0; a_dw = 13'h0; a_be = 4'h0; a_wdata = 32'h0; end
+always @(posedge clock) begin
+  if (reset) a_valid <= 1'b0;
+  else a_valid <= reg_valid;
+  a_write <= reg_write;
+  a_dw <= reg_dw;
+  a_be <= reg_be;
+  a_wdata <= reg_wdata;
+end
+wire [2:0] page = a_dw[12:10];
+wire [9:0] off = a_dw[9:0];
+wire [31:0] be_mask = {{{{8{{a_be[3]}}}}, {{8{{a_be[2]}}}}, {{8{{a_be[1]}}}}, {{8{{a_be[0]}}}}}};
+wire wr = a_valid & a_write;
+wire rd = a_valid & ~a_write;
 wire in_common = (page == 3'd{common}) & (off < 10'd{common_dws});
 wire in_isr = (page == 3'd{isr}) & (off == 10'd0);
 wire in_device = {in_device};
@@ -215,21 +232,21 @@ initial local_done = 1'b0;
 initial local_rdata = 32'h0;
 always @(posedge clock) begin
   if (reset) local_done <= 1'b0;
-  else local_done <= reg_valid & ~in_device;
+  else local_done <= a_valid & ~in_device;
   if (rd & ~in_device)
     local_rdata <= in_common ? common_rdata : in_isr ? isr_rdata : in_table ? table_rdata : in_pba ? pba_rdata : 32'h0;
 end
 always @(*) begin
   reg_done = local_done | devcfg_done;
   reg_rdata = devcfg_done ? devcfg_rdata : local_rdata;
-  devcfg_valid = reg_valid & in_device;
-  devcfg_write = reg_write;
+  devcfg_valid = a_valid & in_device;
+  devcfg_write = a_write;
   devcfg_dw = off;
-  devcfg_be = reg_be;
-  devcfg_wdata = reg_wdata;
+  devcfg_be = a_be;
+  devcfg_wdata = a_wdata;
 end
 // ---- notify region (PCI-17, PCI-19): the written value names the queue
-wire [31:0] notify_value = reg_wdata & be_mask;
+wire [31:0] notify_value = a_wdata & be_mask;
 initial notify_valid = 1'b0;
 initial notify_queue = 16'h0;
 initial notify_next = 16'h0;

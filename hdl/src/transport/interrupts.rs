@@ -22,7 +22,7 @@ reg isr_queue;
 reg isr_config;
 initial isr_queue = 1'b0;
 initial isr_config = 1'b0;
-wire isr_read = rd & in_isr & reg_be[0];
+wire isr_read = rd & in_isr & a_be[0];
 always @(posedge clock) begin
   if (reset | vreset) begin
     isr_queue <= 1'b0;

@@ -160,6 +160,8 @@ pub struct RootComplex<C: CardPort> {
     pub intx: [bool; 4],
     /// Malformed pulses seen.
     pub malformed: usize,
+    /// Cycles a beat was offered on `rx` and not taken (the card's back-pressure).
+    pub rx_stall_cycles: u64,
     /// Cycles to wait for a completion before answering [`Answer::Nothing`].
     pub timeout: u64,
     /// The card's data-path and device ports of each function.
@@ -189,6 +191,7 @@ impl<C: CardPort> RootComplex<C> {
             interrupts: Vec::new(),
             intx: [false; 4],
             malformed: 0,
+            rx_stall_cycles: 0,
             timeout: 256,
             sides: [FunctionSide::default(), FunctionSide::default()],
             link: Link::unlimited(),
@@ -272,17 +275,7 @@ impl<C: CardPort> RootComplex<C> {
     /// `tag`.
     pub fn transact_dws(&mut self, dws: &[u32], tag: u8) -> Result<Answer, Malformed> {
         let before = self.received.len();
-        while self.cycle < self.rx_free_at {
-            self.step(None)?;
-        }
-        self.rx_free_at = self.cycle + self.link.cycles(dws.len());
-        for beat in crate::tlp::to_beats(dws) {
-            let mut guard = 0;
-            while !self.step(Some(beat))? {
-                guard += 1;
-                assert!(guard < 1000, "the card never took the beat");
-            }
-        }
+        self.send_dws(dws)?;
         for _ in 0..self.timeout {
             if let Some(t) = self.received[before..].iter().find(|t| {
                 matches!(t.kind, Kind::Completion { .. })
@@ -294,6 +287,23 @@ impl<C: CardPort> RootComplex<C> {
             self.step(None)?;
         }
         Ok(Answer::Nothing)
+    }
+
+    /// Send raw DWs as one TLP, paced by the link, without waiting for anything.
+    pub fn send_dws(&mut self, dws: &[u32]) -> Result<(), Malformed> {
+        while self.cycle < self.rx_free_at {
+            self.step(None)?;
+        }
+        self.rx_free_at = self.cycle + self.link.cycles(dws.len());
+        for beat in crate::tlp::to_beats(dws) {
+            let mut guard = 0;
+            while !self.step(Some(beat))? {
+                self.rx_stall_cycles += 1;
+                guard += 1;
+                assert!(guard < 1000, "the card never took the beat");
+            }
+        }
+        Ok(())
     }
 
     /// Send a TLP and wait for its completion.
