@@ -27,7 +27,8 @@
 //! - `fN_status_set`, `fN_device_status_set`: one-cycle error pulses into `ConfigSpace`.
 //!
 //! Timing: one request at a time; `rx.ready` is low from a TLP's last beat until its answer
-//! has left. Completions carry the request's TC and attributes; memory read completions carry
+//! has left. The checks are registered in a CHECK cycle before DECIDE acts on them (timing).
+//! Completions carry the request's TC and attributes; memory read completions carry
 //! the byte count and lower address computed from the byte enables.
 
 use crate::common::{bits, Reg};
@@ -44,6 +45,7 @@ const TX1: u64 = 4;
 const MEM: u64 = 5;
 const WAIT: u64 = 6;
 const TX2: u64 = 7;
+const CHECK: u64 = 8;
 
 #[derive(LogicBlock)]
 pub struct RequestCompleter {
@@ -87,7 +89,7 @@ pub struct RequestCompleter {
     pub malformed: Signal<Out, bool>,
     /// One-cycle pulse: an Unsupported Request was decided (completed or, posted, dropped).
     pub unsupported: Signal<Out, bool>,
-    state: Reg<Bits<3>>,
+    state: Reg<Bits<4>>,
     beats: Reg<Bits<11>>,
     b0: Reg<Bits<64>>,
     b1: Reg<Bits<64>>,
@@ -104,6 +106,13 @@ pub struct RequestCompleter {
     rd0: Reg<Bits<32>>,
     rd1: Reg<Bits<32>>,
     bus_device: Reg<Bits<64>>,
+    // The checks, registered in CHECK so DECIDE's paths start at flip-flops.
+    length_ok_r: Reg<bool>,
+    mem_ok_r: Reg<bool>,
+    hit0_r: Reg<bool>,
+    hit1_r: Reg<bool>,
+    byte_count_r: Reg<Bits<64>>,
+    lower_r: Reg<Bits<64>>,
     wire0: WireDw,
     wire1: WireDw,
     fmt: Signal<Local, Bits<3>>,
@@ -147,14 +156,15 @@ pub struct RequestCompleter {
     be1: Constant<Bits<4>>,
     be2: Constant<Bits<4>>,
     be4: Constant<Bits<4>>,
-    s_recv: Constant<Bits<3>>,
-    s_decide: Constant<Bits<3>>,
-    s_access: Constant<Bits<3>>,
-    s_tx0: Constant<Bits<3>>,
-    s_tx1: Constant<Bits<3>>,
-    s_mem: Constant<Bits<3>>,
-    s_wait: Constant<Bits<3>>,
-    s_tx2: Constant<Bits<3>>,
+    s_recv: Constant<Bits<4>>,
+    s_decide: Constant<Bits<4>>,
+    s_access: Constant<Bits<4>>,
+    s_tx0: Constant<Bits<4>>,
+    s_tx1: Constant<Bits<4>>,
+    s_mem: Constant<Bits<4>>,
+    s_wait: Constant<Bits<4>>,
+    s_tx2: Constant<Bits<4>>,
+    s_check: Constant<Bits<4>>,
     one11: Constant<Bits<11>>,
     two11: Constant<Bits<11>>,
     three11: Constant<Bits<11>>,
@@ -257,6 +267,12 @@ impl Default for RequestCompleter {
             rd0: Default::default(),
             rd1: Default::default(),
             bus_device: Default::default(),
+            length_ok_r: Default::default(),
+            mem_ok_r: Default::default(),
+            hit0_r: Default::default(),
+            hit1_r: Default::default(),
+            byte_count_r: Default::default(),
+            lower_r: Default::default(),
             wire0: Default::default(),
             wire1: Default::default(),
             fmt: Default::default(),
@@ -309,6 +325,7 @@ impl Default for RequestCompleter {
             s_mem: bits(MEM),
             s_wait: bits(WAIT),
             s_tx2: bits(TX2),
+            s_check: bits(CHECK),
             one11: bits(1),
             two11: bits(2),
             three11: bits(3),
@@ -382,7 +399,13 @@ impl Logic for RequestCompleter {
             window,
             rd0,
             rd1,
-            bus_device
+            bus_device,
+            length_ok_r,
+            mem_ok_r,
+            hit0_r,
+            hit1_r,
+            byte_count_r,
+            lower_r
         );
         self.state.reset.next = self.reset.val();
         self.beats.reset.next = self.reset.val();
@@ -401,6 +424,12 @@ impl Logic for RequestCompleter {
         self.rd0.reset.next = self.reset.val();
         self.rd1.reset.next = self.reset.val();
         self.bus_device.reset.next = self.reset.val();
+        self.length_ok_r.reset.next = self.reset.val();
+        self.mem_ok_r.reset.next = self.reset.val();
+        self.hit0_r.reset.next = self.reset.val();
+        self.hit1_r.reset.next = self.reset.val();
+        self.byte_count_r.reset.next = self.reset.val();
+        self.lower_r.reset.next = self.reset.val();
 
         // Defaults.
         self.rx.ready.next = self.state.q.val() == self.s_recv.val();
@@ -503,7 +532,7 @@ impl Logic for RequestCompleter {
                 self.c4.val() - self.first_idx.val() + self.last_idx.val() + self.c1.val();
         }
         self.fn_id.next = self.c0.val();
-        if !self.hit0.val() {
+        if !self.hit0_r.q.val() {
             self.fn_id.next = self.fn1_id.val();
         }
 
@@ -593,9 +622,18 @@ impl Logic for RequestCompleter {
                 }
                 if self.rx.eop.val() {
                     self.last_upper_only.d.next = self.rx.upper_only.val();
-                    self.state.d.next = self.s_decide.val();
+                    self.state.d.next = self.s_check.val();
                 }
             }
+        } else if self.state.q.val() == self.s_check.val() {
+            self.length_ok_r.d.next = self.length_ok.val();
+            self.mem_ok_r.d.next = self.mem_ok.val();
+            self.hit0_r.d.next = self.hit0.val();
+            self.hit1_r.d.next = self.hit1.val();
+            self.byte_count_r.d.next = self.byte_count.val();
+            self.lower_r.d.next =
+                ((self.address.val() & self.mask_lower.val()) | self.first_idx.val()) << 32;
+            self.state.d.next = self.s_decide.val();
         } else if self.state.q.val() == self.s_decide.val() {
             self.state.d.next = self.s_recv.val();
             self.index.d.next = false;
@@ -603,16 +641,18 @@ impl Logic for RequestCompleter {
             self.is_mem.d.next = false;
             self.window.d.next = false;
             self.lower.d.next = self.c0.val();
-            if self.b0.q.val().get_bit(47) | (!self.length_ok.val()) {
+            if self.b0.q.val().get_bit(47) | (!self.length_ok_r.q.val()) {
                 self.malformed.next = true;
                 self.f0_device_status_set.next = self.err_fatal.val();
                 self.f1_device_status_set.next = self.err_fatal.val();
-            } else if (self.ty.val() == self.ty_mem.val()) & (!self.mem_ok.val()) {
+            } else if (self.ty.val() == self.ty_mem.val()) & (!self.mem_ok_r.q.val()) {
                 self.malformed.next = true;
                 self.f0_device_status_set.next = self.err_fatal.val();
                 self.f1_device_status_set.next = self.err_fatal.val();
-            } else if (self.ty.val() == self.ty_mem.val()) & (self.hit0.val() | self.hit1.val()) {
-                self.mem_fn.d.next = !self.hit0.val();
+            } else if (self.ty.val() == self.ty_mem.val())
+                & (self.hit0_r.q.val() | self.hit1_r.q.val())
+            {
+                self.mem_fn.d.next = !self.hit0_r.q.val();
                 self.is_mem.d.next = true;
                 self.two_dw.d.next = self.length.val() == self.two11.val();
                 self.with_data.d.next = !self.has_data.val();
@@ -621,12 +661,11 @@ impl Logic for RequestCompleter {
                     | (self.b0.q.val() & self.mask_length.val())
                     | self.bus_device.q.val()
                     | self.fn_id.val()
-                    | self.byte_count.val();
-                self.lower.d.next =
-                    ((self.address.val() & self.mask_lower.val()) | self.first_idx.val()) << 32;
+                    | self.byte_count_r.q.val();
+                self.lower.d.next = self.lower_r.q.val();
                 if self.has_data.val() & self.b0.q.val().get_bit(46) {
                     // Poisoned write: never applied.
-                    if self.hit0.val() {
+                    if self.hit0_r.q.val() {
                         self.f0_status_set.next = self.st_parity.val();
                         self.f0_device_status_set.next = self.err_nonfatal.val();
                     } else {
@@ -635,7 +674,7 @@ impl Logic for RequestCompleter {
                     }
                 } else if self.length.val() > self.two11.val() {
                     // Longer than any register access: Completer Abort.
-                    if self.hit0.val() {
+                    if self.hit0_r.q.val() {
                         self.f0_status_set.next = self.st_target_abort.val();
                         self.f0_device_status_set.next = self.err_nonfatal.val();
                     } else {
