@@ -110,15 +110,17 @@ always @(*) begin
   queue_resetting = qreset_pending;
   queue_reset_index = qreset_index;
 end
-// the selected queue (queue_select), zero when it does not exist (PCI-15)
+// the selected queue (queue_select), zero when it does not exist (PCI-15); registered, so a
+// read sees writes two cycles old: the completer spaces requests further apart than that
 reg [15:0] s_size;
 reg [15:0] s_vector;
 reg s_enable;
 reg [63:0] s_desc;
 reg [63:0] s_driver;
 reg [63:0] s_device;
-always @(*) begin
-  s_size = 16'h0; s_vector = 16'h0; s_enable = 1'b0; s_desc = 64'h0; s_driver = 64'h0; s_device = 64'h0;
+initial begin s_size = 16'h0; s_vector = 16'h0; s_enable = 1'b0; s_desc = 64'h0; s_driver = 64'h0; s_device = 64'h0; end
+always @(posedge clock) begin
+  s_size <= 16'h0; s_vector <= 16'h0; s_enable <= 1'b0; s_desc <= 64'h0; s_driver <= 64'h0; s_device <= 64'h0;
   case (qsel)",
         rr = features::RING_RESET - 32,
         nd = features::NOTIFICATION_DATA - 32,
@@ -127,7 +129,7 @@ always @(*) begin
     for i in 0..n {
         writeln!(
             v,
-            "    16'd{i}: begin s_size = q{i}_size; s_vector = q{i}_vector; s_enable = q{i}_enable; s_desc = q{i}_desc; s_driver = q{i}_driver; s_device = q{i}_device; end"
+            "    16'd{i}: begin s_size <= q{i}_size; s_vector <= q{i}_vector; s_enable <= q{i}_enable; s_desc <= q{i}_desc; s_driver <= q{i}_driver; s_device <= q{i}_device; end"
         )
         .unwrap();
     }

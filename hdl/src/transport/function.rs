@@ -14,7 +14,7 @@
 //! | port | dir | meaning |
 //! |---|---|---|
 //! | `reg_valid`, `reg_write`, `reg_dw`, `reg_be`, `reg_wdata` | in | one BAR0 access (one-cycle strobe; DW index, byte enables, register-view data) |
-//! | `reg_done`, `reg_rdata` | out | one-cycle answer: two cycles after the access, or when the device answers a device-config access |
+//! | `reg_done`, `reg_rdata` | out | one-cycle answer: two cycles after a write, three after a read, or when the device answers a device-config access |
 //! | `bus_master`, `intx_disable` | in | Command bits 2 and 10 |
 //! | `msix_enable`, `msix_function_mask` | in | MSI-X Message Control bits 15 and 14 |
 //! | `devcfg_valid`, `devcfg_write`, `devcfg_dw`, `devcfg_be`, `devcfg_wdata` | out | a device-config access (strobe) for the device, DW index in its structure |
@@ -29,9 +29,9 @@
 //! | `interrupt_status` | out | PCI Status bit 3 (INTx pending) |
 //! | `msg_valid`, `msg_ready`, `msg_intx`, `msg_assert`, `msg_address`, `msg_data` | out/in/out | the next interrupt message: INTx assert/deassert, or an MSI-X write of `msg_data` to `msg_address`; held until `msg_ready` |
 //!
-//! Latency: `reg_done` two cycles after `reg_valid` for every structure but the device's (the
-//! access is registered on entry); device-config accesses reach the device one cycle after
-//! `reg_valid`.
+//! Latency: `reg_done` two cycles after `reg_valid` for writes and three for reads, for every
+//! structure but the device's (the access is registered on entry, reads take two more stages);
+//! device-config accesses reach the device one cycle after `reg_valid`.
 
 use super::layout;
 use super::FunctionConfig;
@@ -226,15 +226,35 @@ wire in_pba = {in_pba};
 fn answer_verilog(g: &Gen) -> String {
     format!(
         "// ---- answers: local structures after one cycle, device config when the device answers
+// reads take two stages (each structure's value, then the choice): the read muxes are wide
+// and the design is large enough that routing dominates; writes answer after the first
+reg r_read;
+reg [3:0] r_sel;
+reg [31:0] r_common;
+reg [31:0] r_table;
+reg [31:0] r_isr;
+reg [31:0] r_pba;
 reg local_done;
 reg [31:0] local_rdata;
-initial local_done = 1'b0;
-initial local_rdata = 32'h0;
+initial begin
+  r_read = 1'b0; r_sel = 4'h0; r_common = 32'h0; r_table = 32'h0; r_isr = 32'h0; r_pba = 32'h0;
+  local_done = 1'b0; local_rdata = 32'h0;
+end
 always @(posedge clock) begin
-  if (reset) local_done <= 1'b0;
-  else local_done <= a_valid & ~in_device;
-  if (rd & ~in_device)
-    local_rdata <= in_common ? common_rdata : in_isr ? isr_rdata : in_table ? table_rdata : in_pba ? pba_rdata : 32'h0;
+  if (reset) begin
+    r_read <= 1'b0;
+    local_done <= 1'b0;
+  end else begin
+    r_read <= rd & ~in_device;
+    local_done <= (wr & ~in_device) | r_read;
+  end
+  r_sel <= {{in_pba, in_table, in_isr, in_common}};
+  r_common <= common_rdata;
+  r_table <= table_rdata;
+  r_isr <= isr_rdata;
+  r_pba <= pba_rdata;
+  if (r_read)
+    local_rdata <= r_sel[0] ? r_common : r_sel[1] ? r_isr : r_sel[2] ? r_table : r_sel[3] ? r_pba : 32'h0;
 end
 always @(*) begin
   reg_done = local_done | devcfg_done;
