@@ -885,3 +885,22 @@ fn register_writes_and_reads_arrive_at_gen2_line_rate_without_back_pressure() {
         "MWr of one DW at Gen2 x1 line rate: no back-pressure"
     );
 }
+
+#[test]
+fn a_register_read_completes_within_sixteen_core_cycles() {
+    let mut h = card();
+    h.idle(4);
+    let start = h.cycle;
+    h.mmio_read(0, common::NUM_QUEUES, 2).unwrap();
+    let read = h.cycle - start;
+    let start = h.cycle;
+    let mut t = Tlp::mem_write(h.requester, h.bar0[0].unwrap() + 0x16, &[1, 0]);
+    t.tag = 0;
+    h.send_dws(&t.encode()).unwrap();
+    let taken = h.cycle - start;
+    println!("register read round trip: {read} cycles; write accepted in {taken}");
+    assert!(
+        read <= 16,
+        "{read} cycles from the first beat to the completion's last"
+    );
+}
