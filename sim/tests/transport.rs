@@ -859,7 +859,7 @@ fn pci_29_pci_30_the_pci_configuration_window_reaches_bar0() {
 }
 
 #[test]
-fn register_writes_and_reads_arrive_at_gen2_line_rate_without_back_pressure() {
+fn register_writes_arrive_at_gen2_line_rate_without_back_pressure() {
     // Posted writes back to back at the Gen2 x1 rate: the core must never hold rx.ready low.
     let mut h = RootComplex::with_link(Card::new(), Link::new(LinkRate::Gen2));
     h.enumerate();

@@ -296,7 +296,7 @@ impl Logic for ConfigSpace {
                 let live = if i == STATUS_DW {
                     format!(" | {{12'h0, f{f}_interrupt_status, 19'h0}}")
                 } else if i == LINK_STATUS_DW {
-                    format!(" | {{3'h0, 1'b1, 2'h0, link_width, link_speed, 16'h0}}")
+                    " | {3'h0, 1'b1, 2'h0, link_width, link_speed, 16'h0}".to_string()
                 } else {
                     String::new()
                 };

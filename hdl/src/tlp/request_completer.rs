@@ -641,11 +641,10 @@ impl Logic for RequestCompleter {
             self.is_mem.d.next = false;
             self.window.d.next = false;
             self.lower.d.next = self.c0.val();
-            if self.b0.q.val().get_bit(47) | (!self.length_ok_r.q.val()) {
-                self.malformed.next = true;
-                self.f0_device_status_set.next = self.err_fatal.val();
-                self.f1_device_status_set.next = self.err_fatal.val();
-            } else if (self.ty.val() == self.ty_mem.val()) & (!self.mem_ok_r.q.val()) {
+            if self.b0.q.val().get_bit(47)
+                | (!self.length_ok_r.q.val())
+                | ((self.ty.val() == self.ty_mem.val()) & (!self.mem_ok_r.q.val()))
+            {
                 self.malformed.next = true;
                 self.f0_device_status_set.next = self.err_fatal.val();
                 self.f1_device_status_set.next = self.err_fatal.val();

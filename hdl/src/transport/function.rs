@@ -99,7 +99,7 @@ impl VirtioPciFunction {
             config.msix_vectors() < 32,
             "the PBA generator covers one DW"
         );
-        assert!(config.device_cfg_len <= 0x1000 && config.device_cfg_len % 4 == 0);
+        assert!(config.device_cfg_len <= 0x1000 && config.device_cfg_len.is_multiple_of(4));
         assert!(config.num_queues as u32 * layout::NOTIFY_OFF_MULTIPLIER <= 0x1000);
         Self {
             clock: Default::default(),

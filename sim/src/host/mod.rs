@@ -248,14 +248,12 @@ impl<C: CardPort> RootComplex<C> {
 
     fn capture_interrupt(&mut self, t: &Tlp) {
         match t.kind {
-            Kind::MemWrite { address } => {
-                if t.length == 1 && t.first_be == 0xf {
-                    self.interrupts.push(Interrupt::Msi {
-                        address,
-                        data: t.data[0].swap_bytes(),
-                        from: t.requester,
-                    });
-                }
+            Kind::MemWrite { address } if t.length == 1 && t.first_be == 0xf => {
+                self.interrupts.push(Interrupt::Msi {
+                    address,
+                    data: t.data[0].swap_bytes(),
+                    from: t.requester,
+                });
             }
             Kind::Message { code, .. } if (0x20..=0x27).contains(&code) => {
                 let pin = code & 3;
@@ -403,7 +401,7 @@ impl<C: CardPort> RootComplex<C> {
 
     /// Memory read at any address (see [`RootComplex::mmio_read`]).
     pub fn mem_read(&mut self, address: u64, size: u8) -> Result<u64, CplStatus> {
-        assert!(matches!(size, 1 | 2 | 4 | 8) && address % size as u64 == 0);
+        assert!(matches!(size, 1 | 2 | 4 | 8) && address.is_multiple_of(size as u64));
         let tag = self.tag();
         let start = (address % 4) as u8;
         let (length, first_be, last_be) = if size == 8 {
