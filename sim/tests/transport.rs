@@ -198,6 +198,12 @@ fn pci_4_pci_12_pci_15_pci_16_queue_registers() {
         100,
         "0 and sizes above the maximum are ignored"
     );
+    h.common_write(1, common::QUEUE_SIZE, 1, 7);
+    assert_eq!(
+        h.common_read(1, common::QUEUE_SIZE, 2),
+        100,
+        "a byte write to the 16-bit queue_size is ignored (VIRTIO 4.1.3.1)"
+    );
     // 64-bit fields: halves written independently (PCI-4), read back whole.
     h.common_write(1, common::QUEUE_DESC + 4, 4, 0x1234_5678);
     h.common_write(1, common::QUEUE_DESC, 4, 0x9abc_def0);

@@ -7,14 +7,17 @@
 //! | 1 | 0x04 | `device_feature` | RO: offered bits of window `select` (PCI-8); 0 beyond window 1 |
 //! | 2 | 0x08 | `driver_feature_select` | RW |
 //! | 3 | 0x0C | `driver_feature` | RW: keeps only offered bits (PCI-9) |
-//! | 4 | 0x10 / 0x12 | `config_msix_vector` / `num_queues` | vector: a valid entry or 0xFFFF, anything else reads 0xFFFF (PCI-34) |
+//! | 4 | 0x10 / 0x12 | `config_msix_vector` / `num_queues` | vector: a valid entry or 0xFFFF, anything else reads 0xFFFF (PCI-34); 16-bit writes only |
 //! | 5 | 0x14 / 0x15 / 0x16 | `device_status` / `config_generation` / `queue_select` | status: see below |
-//! | 6 | 0x18 / 0x1A | `queue_size` / `queue_msix_vector` | size: 1..max, while the queue is disabled; 0 for a queue that does not exist (PCI-15) |
+//! | 6 | 0x18 / 0x1A | `queue_size` / `queue_msix_vector` | size: 1..max, while the queue is disabled; 0 for a queue that does not exist (PCI-15); 16-bit writes only |
 //! | 7 | 0x1C / 0x1E | `queue_enable` / `queue_notify_off` | enable: writing 1 enables, 0 is ignored (PCI-12); notify_off = queue index |
 //! | 8-13 | 0x20-0x37 | `queue_desc`, `queue_driver`, `queue_device` | RW while disabled; halves independent (PCI-4) |
 //! | 14 | 0x38 / 0x3A | `queue_notify_data` / `queue_reset` | notify_data = queue index; reset: see below |
 //!
-//! Every write honours its byte enables: a field changes only through its enabled bytes.
+//! Every write honours its byte enables: a field changes only through its enabled bytes. The
+//! checked 16-bit fields (`queue_size`, the two vectors) take only whole-field writes, as VIRTIO
+//! 1.2 4.1.3.1 requires drivers to use 16-bit accesses for them; a byte write is ignored (its
+//! value could not be checked against the field's limits without the other byte).
 //!
 //! `device_status` (PCI-11, PCI-42, PCI-44): writing 0 starts a device reset. It stays pending
 //! (the status keeps reading its old value; further writes are ignored) until the function's
@@ -43,19 +46,7 @@ pub fn verilog(g: &Gen) -> String {
     let req_lo = features::REQUIRED as u32;
     let req_hi = (features::REQUIRED >> 32) as u32;
     let m32 = |x: &str| format!("(({x} & ~be_mask) | (a_wdata & be_mask))");
-    let m16lo = |x: &str| format!("(({x} & ~be_mask[15:0]) | (a_wdata[15:0] & be_mask[15:0]))");
     let m16hi = |x: &str| format!("(({x} & ~be_mask[31:16]) | (a_wdata[31:16] & be_mask[31:16]))");
-    let vec_ok = |x: &str| {
-        if g.v > 0 {
-            format!(
-                "((({x}) < 16'd{v}) | (({x}) == 16'hffff)) ? ({x}) : 16'hffff",
-                v = g.v
-            )
-        } else {
-            // Without MSI-X no vector can be mapped.
-            "16'hffff".to_string()
-        }
-    };
     writeln!(
         v,
         "// ---- common configuration (VIRTIO 1.2 4.1.4.3)
@@ -177,7 +168,6 @@ end
 // a write merges its enabled bytes into each field's own value (no read mux on the write path)
 wire cw = wr & in_common & ~reset_pending;
 wire [3:0] cdw = off[3:0];
-{cfg_vec_lines}
 wire [7:0] status_w = (a_wdata[7:0] & 8'hbf) & ~((a_wdata[3] & ~features_acceptable) ? 8'h08 : 8'h00);
 always @(posedge clock) begin
   if (reset) begin
@@ -199,7 +189,7 @@ always @(posedge clock) begin
     if (cw & (cdw == 4'd2)) drvsel <= {m32_drvsel};
     if (cw & (cdw == 4'd3) & (drvsel == 32'd0)) drv_lo <= {m32_lo} & 32'h{lo:08x};
     if (cw & (cdw == 4'd3) & (drvsel == 32'd1)) drv_hi <= {m32_hi} & 32'h{hi:08x};
-    if (cw & (cdw == 4'd4) & (a_be[1:0] != 2'b00)) cfg_vector <= cfg_vec_w;
+    if (cw & (cdw == 4'd4) & (a_be[1:0] == 2'b11)) cfg_vector <= a_vec_lo_ok ? a_wdata[15:0] : 16'hffff;
     if (cw & (cdw == 4'd5) & (a_be[3:2] != 2'b00)) qsel <= {m16hi_qsel};
     if (cw & (cdw == 4'd5) & a_be[0]) begin
       if (a_wdata[7:0] == 8'h00) reset_pending <= 1'b1;
@@ -212,15 +202,6 @@ always @(posedge clock) begin
     end else if (qreset_do) qreset_pending <= 1'b0;
   end
 end",
-        cfg_vec_lines = if g.v > 0 {
-            format!(
-                "wire [15:0] cfg_vec_m = {};\nwire [15:0] cfg_vec_w = {};",
-                m16lo("cfg_vector"),
-                vec_ok("cfg_vec_m")
-            )
-        } else {
-            "wire [15:0] cfg_vec_w = 16'hffff;".to_string()
-        },
         m32_dfsel = m32("dfsel"),
         m32_drvsel = m32("drvsel"),
         m32_lo = m32("drv_lo"),
@@ -229,27 +210,15 @@ end",
     )
     .unwrap();
     for i in 0..n {
-        let vec_lines = if g.v > 0 {
-            format!(
-                "wire [15:0] q{i}_vec_m = {};\nwire [15:0] q{i}_vec_w = {};",
-                m16hi(&format!("q{i}_vector")),
-                vec_ok(&format!("q{i}_vec_m"))
-            )
-        } else {
-            format!("wire [15:0] q{i}_vec_w = 16'hffff;")
-        };
         writeln!(
             v,
-            "{vec_lines}
-wire [15:0] q{i}_size_m = {sm};
-wire q{i}_size_ok = (q{i}_size_m != 16'h0) & (q{i}_size_m <= 16'd{max});
-always @(posedge clock) begin
+            "always @(posedge clock) begin
   if (reset | vreset | (qreset_do & (qreset_index == 16'd{i}))) begin
     q{i}_size <= 16'd{max}; q{i}_vector <= 16'hffff; q{i}_enable <= 1'b0;
     q{i}_desc <= 64'h0; q{i}_driver <= 64'h0; q{i}_device <= 64'h0;
   end else if (cw & (qsel == 16'd{i})) begin
-    if ((cdw == 4'd6) & (a_be[3:2] != 2'b00)) q{i}_vector <= q{i}_vec_w;
-    if ((cdw == 4'd6) & (a_be[1:0] != 2'b00) & ~q{i}_enable & q{i}_size_ok) q{i}_size <= q{i}_size_m;
+    if ((cdw == 4'd6) & (a_be[3:2] == 2'b11)) q{i}_vector <= a_vec_hi_ok ? a_wdata[31:16] : 16'hffff;
+    if ((cdw == 4'd6) & a_size_ok & ~q{i}_enable) q{i}_size <= a_wdata[15:0];
     if ((cdw == 4'd7) & a_be[0] & a_wdata[0]) q{i}_enable <= 1'b1;
     if ((cdw == 4'd8) & ~q{i}_enable) q{i}_desc[31:0] <= {d0};
     if ((cdw == 4'd9) & ~q{i}_enable) q{i}_desc[63:32] <= {d1};
@@ -260,7 +229,6 @@ always @(posedge clock) begin
   end
 end",
             max = g.queue_size_max,
-            sm = m16lo(&format!("q{i}_size")),
             d0 = m32(&format!("q{i}_desc[31:0]")),
             d1 = m32(&format!("q{i}_desc[63:32]")),
             r0 = m32(&format!("q{i}_driver[31:0]")),

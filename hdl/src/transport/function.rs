@@ -192,7 +192,12 @@ reg a_write;
 reg [12:0] a_dw;
 reg [3:0] a_be;
 reg [31:0] a_wdata;
+// value checks of 16-bit fields, done on the way in so the register file's write paths are short
+reg a_size_ok;
+reg a_vec_lo_ok;
+reg a_vec_hi_ok;
 initial begin a_valid = 1'b0; a_write = 1'b0; a_dw = 13'h0; a_be = 4'h0; a_wdata = 32'h0; end
+initial begin a_size_ok = 1'b0; a_vec_lo_ok = 1'b0; a_vec_hi_ok = 1'b0; end
 always @(posedge clock) begin
   if (reset) a_valid <= 1'b0;
   else a_valid <= reg_valid;
@@ -200,6 +205,9 @@ always @(posedge clock) begin
   a_dw <= reg_dw;
   a_be <= reg_be;
   a_wdata <= reg_wdata;
+  a_size_ok <= (reg_be[1:0] == 2'b11) & (reg_wdata[15:0] != 16'h0) & (reg_wdata[15:0] <= 16'd{qmax});
+  a_vec_lo_ok <= (reg_be[1:0] == 2'b11) & {vec_lo};
+  a_vec_hi_ok <= (reg_be[3:2] == 2'b11) & {vec_hi};
 end
 wire [2:0] page = a_dw[12:10];
 wire [9:0] off = a_dw[9:0];
@@ -218,7 +226,20 @@ wire in_pba = {in_pba};
         isr = page(layout::ISR),
         notify = page(layout::NOTIFY),
         n = g.n,
+        qmax = g.queue_size_max,
+        vec_lo = vec_ok("reg_wdata[15:0]", g.v),
+        vec_hi = vec_ok("reg_wdata[31:16]", g.v),
     )
+}
+
+/// A 16-bit value names a valid MSI-X entry or NO_VECTOR (PCI-34).
+fn vec_ok(x: &str, vectors: usize) -> String {
+    if vectors > 0 {
+        format!("(({x} < 16'd{vectors}) | ({x} == 16'hffff))")
+    } else {
+        // Without MSI-X no vector can be mapped.
+        "1'b0".to_string()
+    }
 }
 
 /// The local read mux, the device-config forward and the notify decode. Comes last: it reads
