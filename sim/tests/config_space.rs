@@ -422,3 +422,24 @@ fn config_space_matches_rust_hdl_model_every_cycle_proxy_build() {
         "config_space_proxy",
     );
 }
+
+#[test]
+fn pmcsr_takes_d0_and_d3hot_and_discards_d1_d2() {
+    let mut c = VCfg::new();
+    c.reset(2);
+    let pmcsr = cap::PM as u64 / 4 + 1;
+    c.write(0, pmcsr, 0x1, 3);
+    assert_eq!(c.read(0, pmcsr) & 3, 3, "D3hot");
+    c.write(0, pmcsr, 0x1, 1);
+    assert_eq!(c.read(0, pmcsr) & 3, 3, "D1 is not supported: discarded");
+    c.write(0, pmcsr, 0x1, 2);
+    assert_eq!(c.read(0, pmcsr) & 3, 3, "D2 likewise");
+    c.write(0, pmcsr, 0x1, 0);
+    assert_eq!(c.read(0, pmcsr) & 3, 0, "back to D0");
+    c.write(0, pmcsr, 0x2, 1);
+    assert_eq!(
+        c.read(0, pmcsr) & 3,
+        0,
+        "byte 0 not enabled: nothing changes"
+    );
+}

@@ -73,6 +73,9 @@ const STATUS_DW: u16 = 1;
 const DEVICE_STATUS_DW: u16 = (cap::PCIE + 8) / 4;
 /// Dword index of the PCIe Link Status register (upper half): live from `link_status`.
 const LINK_STATUS_DW: u16 = (cap::PCIE + 16) / 4;
+/// Dword index of PMCSR: a write of an unsupported power state (D1, D2) is discarded (PCI PM
+/// 1.2, PowerState field), so only D0 and D3hot are ever stored.
+const PMCSR_DW: u16 = (cap::PM + 4) / 4;
 /// Link Status bits that do not come from the link: slot clock configuration (12).
 const LINK_STATUS_FIXED: u32 = 1 << 12;
 /// PCI Status bit 3, Interrupt Status, in its dword: live from `fN_interrupt_status`.
@@ -177,6 +180,13 @@ impl ConfigSpace {
     }
 }
 
+/// The bits a byte-enable mask `be` covers.
+fn be_bits(be: u8) -> u32 {
+    (0..4)
+        .filter(|b| be >> b & 1 == 1)
+        .fold(0, |m, b| m | (0xff << (8 * b)))
+}
+
 impl Default for ConfigSpace {
     fn default() -> Self {
         Self::new(&CardConfig::default())
@@ -223,6 +233,10 @@ impl Logic for ConfigSpace {
                     for (i, v) in self._stored[fi].iter_mut() {
                         let d = space.dword(*i);
                         if write && fi == f && *i == dw {
+                            let mut d = d;
+                            if *i == PMCSR_DW && matches!(data & be_bits(be) & 3, 1 | 2) {
+                                d.writable &= !3;
+                            }
                             *v = d.write(*v, data, be);
                         }
                         if *i == STATUS_DW {
@@ -309,6 +323,12 @@ impl Logic for ConfigSpace {
                     writeln!(v, "wire [31:0] {value} = 32'h{constant:08x}{live};").unwrap();
                 } else {
                     let r = format!("f{f}_dw{i}");
+                    // PMCSR: D1/D2 writes leave the power state alone.
+                    let wm = if i == PMCSR_DW {
+                        format!("(32'h{:08x} & ~(((wdata_be[1:0] == 2'b01) | (wdata_be[1:0] == 2'b10)) ? 32'h00000003 : 32'h00000000))", d.writable)
+                    } else {
+                        format!("32'h{:08x}", d.writable)
+                    };
                     let init = d.reset & d.stored();
                     let set = if i == STATUS_DW {
                         format!(" | ({{f{f}_status_set, 16'h0000}} & 32'h{:08x})", d.rw1c)
@@ -327,10 +347,9 @@ impl Logic for ConfigSpace {
                          wire {r}_hit = write_strobe & (access_function == 3'd{f}) & (access_dw == 10'd{i});\n\
                          always @(posedge clock) begin\n  \
                            if (reset) {r} <= 32'h{init:08x};\n  \
-                           else {r} <= ({r}_hit ? ((({r} & ~(32'h{wm:08x} & be_mask)) | (wdata_be & 32'h{wm:08x})) & ~(wdata_be & 32'h{c:08x})) : {r}){set};\n\
+                           else {r} <= ({r}_hit ? ((({r} & ~({wm} & be_mask)) | (wdata_be & {wm})) & ~(wdata_be & 32'h{c:08x})) : {r}){set};\n\
                          end\n\
                          wire [31:0] {value} = 32'h{cst:08x} | ({r} & 32'h{st:08x}){live};",
-                        wm = d.writable,
                         c = d.rw1c,
                         cst = constant & !d.stored(),
                         st = d.stored(),

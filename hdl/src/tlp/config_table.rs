@@ -344,7 +344,7 @@ pub fn function_space(card: &CardConfig, function: u8) -> FunctionSpace {
         1 << 3,
         0x0003,
         0,
-        "power state (1:0, D0 or D3hot); no soft reset (3)",
+        "power state (1:0, D0 or D3hot; D1/D2 writes are discarded); no soft reset (3)",
     ));
 
     if card.msix {
