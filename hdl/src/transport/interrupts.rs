@@ -60,9 +60,8 @@ always @(*) msg_valid = busy;"
             v,
             "reg [4:0] msg_vec;
 initial msg_vec = 5'd0;
-wire msi_go = msix_on & ~msix_function_mask & bus_master & (ready_vecs != {v}'d0);
+wire msi_go = msix_on & ~msix_function_mask & bus_master & cand_valid_r & cand_still;
 wire msi_taken = busy & msg_ready & ~msg_intx;",
-            v = g.v
         )
         .unwrap();
         for k in 0..g.v {
@@ -77,8 +76,8 @@ wire msi_taken = busy & msg_ready & ~msg_intx;",
             v,
             "// no MSI-X capability in this build: INTx only
 wire msi_go = msix_on & ~msix_function_mask & bus_master & 1'b0;
-wire [63:0] cand_address = 64'h0;
-wire [31:0] cand_data = 32'h0;"
+wire [63:0] cand_address_r = 64'h0;
+wire [31:0] cand_data_r = 32'h0;"
         )
         .unwrap();
     }
@@ -100,12 +99,12 @@ wire [31:0] cand_data = 32'h0;"
   end else if (msi_go) begin
     busy <= 1'b1;
     msg_intx <= 1'b0;
-    msg_address <= cand_address;
-    msg_data <= cand_data;{vec}
+    msg_address <= cand_address_r;
+    msg_data <= cand_data_r;{vec}
   end
 end",
         vec = if g.v > 0 {
-            "\n    msg_vec <= cand;"
+            "\n    msg_vec <= cand_r;"
         } else {
             ""
         }

@@ -143,5 +143,31 @@ always @(*) begin
         .unwrap();
     }
     writeln!(v, "end").unwrap();
+    // The choice is registered (timing); when it is used, the chosen vector must still be
+    // pending and unmasked, so a mask set meanwhile always wins.
+    writeln!(
+        v,
+        "reg cand_valid_r;
+reg [4:0] cand_r;
+reg [63:0] cand_address_r;
+reg [31:0] cand_data_r;
+initial begin cand_valid_r = 1'b0; cand_r = 5'd0; cand_address_r = 64'h0; cand_data_r = 32'h0; end
+always @(posedge clock) begin
+  if (reset) cand_valid_r <= 1'b0;
+  else cand_valid_r <= ready_vecs != {nv}'d0;
+  cand_r <= cand;
+  cand_address_r <= cand_address;
+  cand_data_r <= cand_data;
+end
+reg cand_still;
+always @(*) begin
+  cand_still = 1'b0;
+  case (cand_r)"
+    )
+    .unwrap();
+    for k in 0..nv {
+        writeln!(v, "    5'd{k}: cand_still = ready_vecs[{k}];").unwrap();
+    }
+    writeln!(v, "    default: ;\n  endcase\nend").unwrap();
     v
 }
