@@ -3,7 +3,6 @@
 //! issue 4's: the queues get addresses but no descriptors.
 
 use super::{CardPort, RootComplex};
-use crate::tlp::CplStatus;
 
 /// Byte offsets of the common configuration fields (VIRTIO 1.2 4.1.4.3).
 pub mod common {
@@ -57,8 +56,6 @@ pub enum InitError {
     ResetTimeout,
     /// FEATURES_OK did not stick: the device refused the feature set.
     FeaturesRefused,
-    /// A register access failed.
-    Access(CplStatus),
 }
 
 /// What initialisation set up.
