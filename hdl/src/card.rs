@@ -1,11 +1,12 @@
 //! [`Card`]: the card core, a simulation and synthesis top without PHY or data link layer. It
 //! talks to the host only through the TLP streams `rx` and `tx` (docs/ARCHITECTURE.md).
 //!
-//! Inside: [`RequestCompleter`] (checks every received TLP, completes requests),
+//! Inside: [`RxRouter`] and [`RequestCompleter`] (checks every received TLP, completes requests),
 //! [`ConfigSpace`] (both functions' configuration space), one [`VirtioPciFunction`] per
 //! function (BAR0: common configuration, ISR, notify, device-config window, MSI-X), and on
-//! the way out [`InterruptTx`] and [`TxArbiter`] (completions and interrupt messages take
-//! turns). Build options: [`CardConfig`] (64-bit BAR0 and MSI-X by default; the QEMU proxy
+//! the way out [`InterruptTx`] and two [`TxArbiter`]s (the card's requests, DMA and interrupt
+//! messages, take turns; then they and the completions take turns). [`DmaEngine`]: the card's
+//! memory reads and writes. Build options: [`CardConfig`] (64-bit BAR0 and MSI-X by default; the QEMU proxy
 //! build has a 32-bit BAR0 and no MSI-X).
 //!
 //! Ports besides the TLP streams:
@@ -19,10 +20,14 @@
 //! | `fN_devcfg_*` | out/in | the device-configuration window of function N, served by its device ([`VirtioPciFunction`]) |
 //! | `fN_config_changed`, `fN_needs_reset`, `fN_queue_irq`, `fN_queue_irq_index`, `fN_idle` | in | events from function N's data path and device |
 //! | `fN_resetting`, `fN_queue_resetting`, `fN_queue_reset_index`, `fN_notify_*` | out | to function N's data path |
+//! | `dma_rd_*`, `dma_wr_*` | in/out | the [`DmaEngine`]'s client channels (docs/ARCHITECTURE.md, "DMA engine") |
+//! | `dma_unexpected`, `dma_timeout`, `dma_idle` | out | a completion dropped; a read ended by the completion timeout; nothing in flight |
 //!
-//! The `fN_` data-path ports are where the queue engine and the devices (issues 4-6) attach;
-//! until then they are ports of the core so tests can play the data path.
+//! Received completions go to the DMA engine ([`RxRouter`]), everything else to the completer.
+//! The `fN_` data-path ports and the DMA client channels are where the queue engine and the
+//! devices (issues 4-6) attach; until then they are ports of the core so tests can play them.
 
+use crate::dma::{DmaEngine, RxRouter};
 use crate::tlp::{ConfigSpace, InterruptTx, RequestCompleter, TlpSink, TlpSource, TxArbiter};
 use crate::transport::{CardConfig, VirtioPciFunction};
 use rust_hdl::prelude::*;
@@ -82,7 +87,33 @@ pub struct Card {
     pub f1_notify_queue: Signal<Out, Bits<16>>,
     pub f0_notify_next: Signal<Out, Bits<16>>,
     pub f1_notify_next: Signal<Out, Bits<16>>,
+    pub dma_rd_req_valid: Signal<In, bool>,
+    pub dma_rd_req_ready: Signal<Out, bool>,
+    pub dma_rd_req_function: Signal<In, bool>,
+    pub dma_rd_req_address: Signal<In, Bits<64>>,
+    pub dma_rd_req_length: Signal<In, Bits<16>>,
+    pub dma_rd_valid: Signal<Out, bool>,
+    pub dma_rd_ready: Signal<In, bool>,
+    pub dma_rd_data: Signal<Out, Bits<64>>,
+    pub dma_rd_last: Signal<Out, bool>,
+    pub dma_rd_error: Signal<Out, bool>,
+    pub dma_wr_req_valid: Signal<In, bool>,
+    pub dma_wr_req_ready: Signal<Out, bool>,
+    pub dma_wr_req_function: Signal<In, bool>,
+    pub dma_wr_req_address: Signal<In, Bits<64>>,
+    pub dma_wr_req_length: Signal<In, Bits<16>>,
+    pub dma_wr_valid: Signal<In, bool>,
+    pub dma_wr_ready: Signal<Out, bool>,
+    pub dma_wr_data: Signal<In, Bits<64>>,
+    pub dma_wr_done: Signal<Out, bool>,
+    pub dma_wr_error: Signal<Out, bool>,
+    pub dma_unexpected: Signal<Out, bool>,
+    pub dma_timeout: Signal<Out, bool>,
+    pub dma_idle: Signal<Out, bool>,
+    router: RxRouter,
     completer: RequestCompleter,
+    dma: DmaEngine,
+    requests: TxArbiter,
     config_space: ConfigSpace,
     f0: VirtioPciFunction,
     f1: VirtioPciFunction,
@@ -147,7 +178,33 @@ impl Card {
             f1_notify_queue: Default::default(),
             f0_notify_next: Default::default(),
             f1_notify_next: Default::default(),
+            dma_rd_req_valid: Default::default(),
+            dma_rd_req_ready: Default::default(),
+            dma_rd_req_function: Default::default(),
+            dma_rd_req_address: Default::default(),
+            dma_rd_req_length: Default::default(),
+            dma_rd_valid: Default::default(),
+            dma_rd_ready: Default::default(),
+            dma_rd_data: Default::default(),
+            dma_rd_last: Default::default(),
+            dma_rd_error: Default::default(),
+            dma_wr_req_valid: Default::default(),
+            dma_wr_req_ready: Default::default(),
+            dma_wr_req_function: Default::default(),
+            dma_wr_req_address: Default::default(),
+            dma_wr_req_length: Default::default(),
+            dma_wr_valid: Default::default(),
+            dma_wr_ready: Default::default(),
+            dma_wr_data: Default::default(),
+            dma_wr_done: Default::default(),
+            dma_wr_error: Default::default(),
+            dma_unexpected: Default::default(),
+            dma_timeout: Default::default(),
+            dma_idle: Default::default(),
+            router: Default::default(),
             completer: Default::default(),
+            dma: Default::default(),
+            requests: Default::default(),
             config_space: ConfigSpace::new(card),
             f0: VirtioPciFunction::new(&card.functions[0], card.msix),
             f1: VirtioPciFunction::new(&card.functions[1], card.msix),
@@ -181,12 +238,77 @@ impl Logic for Card {
         self.arbiter.clock.next = self.clock.val();
         self.arbiter.reset.next = self.core_reset.val();
 
-        // Receive path: every TLP goes to the completer.
-        TlpSink::link(&mut self.rx, &mut self.completer.rx);
-        // Transmit path: completions and interrupt messages take turns.
+        self.router.clock.next = self.clock.val();
+        self.router.reset.next = self.core_reset.val();
+        self.dma.clock.next = self.clock.val();
+        self.dma.reset.next = self.core_reset.val();
+        self.requests.clock.next = self.clock.val();
+        self.requests.reset.next = self.core_reset.val();
+
+        // Receive path: completions to the DMA engine, everything else to the completer.
+        TlpSink::link(&mut self.rx, &mut self.router.rx);
+        TlpSource::join(&mut self.router.requests, &mut self.completer.rx);
+        TlpSource::join(&mut self.router.completions, &mut self.dma.cpl);
+        // Transmit path: the card's requests (DMA, interrupt messages) take turns, and they
+        // take turns with the completions.
+        TlpSource::join(&mut self.dma.tx, &mut self.requests.a);
+        TlpSource::join(&mut self.interrupts.tx, &mut self.requests.b);
         TlpSource::join(&mut self.completer.tx, &mut self.arbiter.a);
-        TlpSource::join(&mut self.interrupts.tx, &mut self.arbiter.b);
+        TlpSource::join(&mut self.requests.tx, &mut self.arbiter.b);
         TlpSource::link(&mut self.tx, &mut self.arbiter.tx);
+
+        // The DMA engine; its client ports are ports of the core until the queue engine
+        // (issue 4, next step) takes them.
+        self.dma.bus_device.next = self.completer.requester.val().get_bits::<13>(19);
+        self.dma.f0_bus_master.next = self.config_space.f0_command.val().get_bit(2);
+        self.dma.f1_bus_master.next = self.config_space.f1_command.val().get_bit(2);
+        self.dma.f0_read_256.next = self
+            .config_space
+            .f0_device_control
+            .val()
+            .get_bits::<3>(12)
+            .any();
+        self.dma.f1_read_256.next = self
+            .config_space
+            .f1_device_control
+            .val()
+            .get_bits::<3>(12)
+            .any();
+        self.dma.f0_write_256.next = self
+            .config_space
+            .f0_device_control
+            .val()
+            .get_bits::<3>(5)
+            .any();
+        self.dma.f1_write_256.next = self
+            .config_space
+            .f1_device_control
+            .val()
+            .get_bits::<3>(5)
+            .any();
+        self.dma.rd_req_valid.next = self.dma_rd_req_valid.val();
+        self.dma_rd_req_ready.next = self.dma.rd_req_ready.val();
+        self.dma.rd_req_function.next = self.dma_rd_req_function.val();
+        self.dma.rd_req_address.next = self.dma_rd_req_address.val();
+        self.dma.rd_req_length.next = self.dma_rd_req_length.val();
+        self.dma_rd_valid.next = self.dma.rd_valid.val();
+        self.dma.rd_ready.next = self.dma_rd_ready.val();
+        self.dma_rd_data.next = self.dma.rd_data.val();
+        self.dma_rd_last.next = self.dma.rd_last.val();
+        self.dma_rd_error.next = self.dma.rd_error.val();
+        self.dma.wr_req_valid.next = self.dma_wr_req_valid.val();
+        self.dma_wr_req_ready.next = self.dma.wr_req_ready.val();
+        self.dma.wr_req_function.next = self.dma_wr_req_function.val();
+        self.dma.wr_req_address.next = self.dma_wr_req_address.val();
+        self.dma.wr_req_length.next = self.dma_wr_req_length.val();
+        self.dma.wr_valid.next = self.dma_wr_valid.val();
+        self.dma_wr_ready.next = self.dma.wr_ready.val();
+        self.dma.wr_data.next = self.dma_wr_data.val();
+        self.dma_wr_done.next = self.dma.wr_done.val();
+        self.dma_wr_error.next = self.dma.wr_error.val();
+        self.dma_unexpected.next = self.dma.unexpected.val();
+        self.dma_timeout.next = self.dma.timeout.val();
+        self.dma_idle.next = self.dma.idle.val();
 
         // Configuration requests.
         self.config_space.access_valid.next = self.completer.cfg_valid.val();

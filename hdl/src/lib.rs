@@ -7,6 +7,7 @@
 //! | module | what lives there |
 //! |---|---|
 //! | [`card`] | the card core: TLP streams in and out, everything between |
+//! | [`dma`] | the DMA engine: read and write requesters, completion routing |
 //! | [`common`] | building blocks every layer uses: [`common::Reg`], [`common::stream`], FIFOs, RAMs |
 //! | [`ecp5`] | wrappers of ECP5 vendor primitives, each with a simulation model |
 //! | [`board`] | board tops (pins of a real board, clocking) |
@@ -26,6 +27,7 @@
 pub mod board;
 pub mod card;
 pub mod common;
+pub mod dma;
 pub mod ecp5;
 pub mod tlp;
 pub mod tops;

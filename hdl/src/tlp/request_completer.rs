@@ -12,7 +12,8 @@
 //! | poisoned MWr inside BAR0 | dropped, not applied | detected parity (15), non-fatal (1) |
 //! | MRd / MWr outside every enabled BAR0 (memory space off, unassigned, unmapped) | MRd: UR; MWr: dropped | function 0: UR detected (3), non-fatal (1) |
 //! | configuration request to functions 2-7, type 1, IO, MRdLk, other non-posted | UR | function 0: UR detected (3), non-fatal (1) (not for functions 2-7) |
-//! | messages, completions | dropped (INTx is transmit-only; DMA completions come with issue 4) | - |
+//! | messages | dropped (INTx is transmit-only) | - |
+//! | completions | not seen here: the card's `RxRouter` sends them to the DMA engine; if one arrives it is dropped | - |
 //! | malformed: TD set, DW count not matching the header; configuration request with length not 1 or last BE not 0; memory request crossing 4 KiB, length 1 with last BE not 0, length > 1 with a zero first or last BE | dropped, `malformed` pulses | both functions: fatal (2) |
 //!
 //! Interface:

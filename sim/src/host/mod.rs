@@ -1,22 +1,33 @@
 //! The host model: a root complex that talks TLPs to a Verilated card core over its `rx`/`tx`
-//! streams, with everything a host does to a PCIe virtio card short of the rings (issue 4).
+//! streams, with everything a host does to a PCIe virtio card short of the rings (issue 4, next step).
 //!
 //! | module | job |
 //! |---|---|
 //! | [`RootComplex`] (here) | send requests beat by beat, decode every TLP the card sends, configuration and MMIO reads and writes, interrupt capture |
 //! | [`link`] | the link-rate serialiser: how long each TLP occupies a Gen1 or Gen2 x1 link |
+//! | [`memory`] | sparse host memory with the access checker: the card may touch only what it was given |
+//! | [`dma`] | answers to the card's memory reads (latency, 64 B split, reordering, faults) and writes |
+//! | [`ring`] | the driver's side of a packed virtqueue: posts buffers in every legal shape, reads and checks used descriptors, keeps the checker's regions in step |
+//! | [`dma_client`] | the card's DMA client ports, played by the model until the queue engine takes them |
 //! | [`side`] | the card's data-path and device ports, played by the model until issues 4-6 fill them |
 //! | [`enumerate`] | enumeration (capability walk, BAR sizing and assignment) and the `lspci -vv`-style dump |
 //! | [`virtio`] | the virtio-pci driver steps up to DRIVER_OK |
 
+pub mod dma;
+pub mod dma_client;
 pub mod enumerate;
 pub mod link;
+pub mod memory;
+pub mod ring;
 pub mod side;
 pub mod virtio;
 
 use crate::models::{Card, CardProxy};
 use crate::tlp::{bdf, from_beats, Beat, CplStatus, Kind, Malformed, Tlp};
+pub use dma::DmaService;
+pub use dma_client::DmaClient;
 pub use link::{Link, LinkRate};
+pub use memory::{Access, HostMemory};
 pub use side::FunctionSide;
 
 /// A Verilated card core: either build.
@@ -29,6 +40,7 @@ pub trait CardPort {
         beat: Option<Beat>,
         tx_ready: bool,
         sides: &mut [FunctionSide; 2],
+        client: &mut DmaClient,
     ) -> (bool, Option<Beat>);
     /// Reset the card.
     fn reset_card(&mut self);
@@ -44,6 +56,7 @@ macro_rules! card_port {
                 beat: Option<Beat>,
                 tx_ready: bool,
                 sides: &mut [FunctionSide; 2],
+                client: &mut DmaClient,
             ) -> (bool, Option<Beat>) {
                 let b = beat.unwrap_or(Beat {
                     data: 0,
@@ -103,6 +116,38 @@ macro_rules! card_port {
                     notify: (self.f1_notify_valid() == 1)
                         .then(|| (self.f1_notify_queue() as u16, self.f1_notify_next() as u16)),
                 };
+                // DMA client ports.
+                let ci = client.inputs();
+                let (rf, ra, rl) = ci.rd_req.unwrap_or((0, 0, 0));
+                self.set_dma_rd_req_valid(ci.rd_req.is_some() as u64);
+                self.set_dma_rd_req_function(rf as u64);
+                self.set_dma_rd_req_address(ra);
+                self.set_dma_rd_req_length(rl as u64);
+                self.set_dma_rd_ready(ci.rd_ready as u64);
+                let (wf, wa, wl) = ci.wr_req.unwrap_or((0, 0, 0));
+                self.set_dma_wr_req_valid(ci.wr_req.is_some() as u64);
+                self.set_dma_wr_req_function(wf as u64);
+                self.set_dma_wr_req_address(wa);
+                self.set_dma_wr_req_length(wl as u64);
+                self.set_dma_wr_valid(ci.wr_beat.is_some() as u64);
+                self.set_dma_wr_data(ci.wr_beat.unwrap_or(0));
+                let co = dma_client::ClientOutputs {
+                    rd_req_ready: self.dma_rd_req_ready() == 1,
+                    rd_beat: (self.dma_rd_valid() == 1).then(|| {
+                        (
+                            self.dma_rd_data(),
+                            self.dma_rd_last() == 1,
+                            self.dma_rd_error() == 1,
+                        )
+                    }),
+                    wr_req_ready: self.dma_wr_req_ready() == 1,
+                    wr_ready: self.dma_wr_ready() == 1,
+                    wr_done: self.dma_wr_done() == 1,
+                    wr_error: self.dma_wr_error() == 1,
+                    unexpected: self.dma_unexpected() == 1,
+                    timeout: self.dma_timeout() == 1,
+                    idle: self.dma_idle() == 1,
+                };
                 let taken = beat.is_some() && self.rx_ready() == 1;
                 let sent = (tx_ready && self.tx_valid() == 1).then(|| Beat {
                     data: self.tx_data(),
@@ -113,6 +158,7 @@ macro_rules! card_port {
                 self.tick(1);
                 sides[0].observe(o0);
                 sides[1].observe(o1);
+                client.observe(&ci, co);
                 (taken, sent)
             }
             fn reset_card(&mut self) {
@@ -177,6 +223,14 @@ pub struct RootComplex<C: CardPort> {
     /// BAR0 address of each function, once assigned ([`RootComplex::enumerate`] or by hand).
     pub bar0: [Option<u64>; 2],
     pending: Vec<Beat>,
+    /// Host memory the card's DMA reads and writes, with its access checker.
+    pub memory: HostMemory,
+    /// How the root complex answers the card's memory requests.
+    pub dma: DmaService,
+    /// The card's DMA client ports (until the queue engine takes them).
+    pub client: DmaClient,
+    /// The TLP being sent to the card from the answer queue, and the next beat of it.
+    answering: Option<(Vec<Beat>, usize)>,
 }
 
 impl<C: CardPort> RootComplex<C> {
@@ -200,6 +254,10 @@ impl<C: CardPort> RootComplex<C> {
             tx_free_at: 0,
             bar0: [None, None],
             pending: Vec::new(),
+            memory: HostMemory::default(),
+            dma: DmaService::default(),
+            client: DmaClient::default(),
+            answering: None,
         }
     }
 
@@ -222,8 +280,33 @@ impl<C: CardPort> RootComplex<C> {
             self.malformed += 1;
         }
         let tx_ready = self.cycle >= self.tx_free_at;
-        let (taken, sent) = self.card.cycle(beat, tx_ready, &mut self.sides);
+        // With nothing of the caller's to send, send the next due answer to a DMA read.
+        let mut beat = beat;
+        let mut answer_beat = false;
+        if beat.is_none() {
+            if self.answering.is_none() && self.cycle >= self.rx_free_at {
+                if let Some(dws) = self.dma.next_due(self.cycle) {
+                    self.rx_free_at = self.cycle + self.link.cycles(dws.len());
+                    self.answering = Some((crate::tlp::to_beats(&dws), 0));
+                }
+            }
+            if let Some((b, k)) = &self.answering {
+                beat = Some(b[*k]);
+                answer_beat = true;
+            }
+        }
+        let (taken, sent) = self
+            .card
+            .cycle(beat, tx_ready, &mut self.sides, &mut self.client);
         self.cycle += 1;
+        if answer_beat && taken {
+            let (b, k) = self.answering.as_mut().unwrap();
+            *k += 1;
+            if *k == b.len() {
+                self.answering = None;
+            }
+        }
+        let taken = taken && !answer_beat;
         if let Some(b) = sent {
             self.pending.push(b);
             if b.eop {
@@ -231,7 +314,9 @@ impl<C: CardPort> RootComplex<C> {
                 self.pending.clear();
                 self.tx_free_at = self.cycle + self.link.cycles(dws.len());
                 let tlp = Tlp::decode(&dws)?;
-                self.capture_interrupt(&tlp);
+                if !self.dma.take(&tlp, self.cycle, &mut self.memory) {
+                    self.capture_interrupt(&tlp);
+                }
                 self.received.push(tlp);
             }
         }
@@ -289,7 +374,7 @@ impl<C: CardPort> RootComplex<C> {
 
     /// Send raw DWs as one TLP, paced by the link, without waiting for anything.
     pub fn send_dws(&mut self, dws: &[u32]) -> Result<(), Malformed> {
-        while self.cycle < self.rx_free_at {
+        while self.cycle < self.rx_free_at || self.answering.is_some() {
             self.step(None)?;
         }
         self.rx_free_at = self.cycle + self.link.cycles(dws.len());

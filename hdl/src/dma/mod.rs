@@ -1,0 +1,177 @@
+//! The DMA engine: the card's only way into host memory. Every queue engine and device reads
+//! and writes through it (docs/ARCHITECTURE.md, "DMA engine").
+//!
+//! | block | job |
+//! |---|---|
+//! | [`DmaRead`] | read requests split into MRds with a pool of 32 tags, completions reassembled in order |
+//! | [`DmaWrite`] | write requests split into MWrs with byte enables, store-and-forward per TLP |
+//! | [`RxRouter`] | received completions to [`DmaRead`], everything else to the completer |
+//! | [`DmaEngine`] (here) | both halves, their MRd/MWr streams merged a TLP at a time ([`TxArbiter`]) |
+//!
+//! Ordering contract: a TLP the card queues after a write's `wr_done` pulse goes on the link
+//! after every MWr of that write (PCIe posted-write ordering then keeps it behind them in
+//! host memory). Reads and writes handed in at the same time are not ordered with each other.
+
+mod read;
+mod rx_router;
+mod write;
+
+pub use read::DmaRead;
+pub use rx_router::RxRouter;
+pub use write::DmaWrite;
+
+use crate::tlp::{TlpSink, TlpSource, TxArbiter};
+use rust_hdl::prelude::*;
+
+/// Cycles the oldest read may wait for its completions: 2^17 at 125 MHz is 1.05 ms, inside
+/// PCIe's default range (50 us to 50 ms).
+pub const COMPLETION_TIMEOUT_CYCLES: u32 = 1 << 17;
+
+/// Both halves of the DMA engine behind one `tx` stream. Ports are [`DmaRead`]'s with the
+/// prefix `rd_` and [`DmaWrite`]'s with `wr_`.
+#[derive(LogicBlock)]
+pub struct DmaEngine {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, bool>,
+    pub rd_req_valid: Signal<In, bool>,
+    pub rd_req_ready: Signal<Out, bool>,
+    pub rd_req_function: Signal<In, bool>,
+    pub rd_req_address: Signal<In, Bits<64>>,
+    pub rd_req_length: Signal<In, Bits<16>>,
+    pub rd_valid: Signal<Out, bool>,
+    pub rd_ready: Signal<In, bool>,
+    pub rd_data: Signal<Out, Bits<64>>,
+    pub rd_last: Signal<Out, bool>,
+    pub rd_error: Signal<Out, bool>,
+    pub wr_req_valid: Signal<In, bool>,
+    pub wr_req_ready: Signal<Out, bool>,
+    pub wr_req_function: Signal<In, bool>,
+    pub wr_req_address: Signal<In, Bits<64>>,
+    pub wr_req_length: Signal<In, Bits<16>>,
+    pub wr_valid: Signal<In, bool>,
+    pub wr_ready: Signal<Out, bool>,
+    pub wr_data: Signal<In, Bits<64>>,
+    pub wr_done: Signal<Out, bool>,
+    pub wr_error: Signal<Out, bool>,
+    pub tx: TlpSource,
+    pub cpl: TlpSink,
+    pub bus_device: Signal<In, Bits<13>>,
+    pub f0_bus_master: Signal<In, bool>,
+    pub f1_bus_master: Signal<In, bool>,
+    /// MRRS of function N is at least 256 B (Device Control 14:12 nonzero).
+    pub f0_read_256: Signal<In, bool>,
+    pub f1_read_256: Signal<In, bool>,
+    /// MPS of function N is at least 256 B (Device Control 7:5 nonzero).
+    pub f0_write_256: Signal<In, bool>,
+    pub f1_write_256: Signal<In, bool>,
+    pub unexpected: Signal<Out, bool>,
+    pub timeout: Signal<Out, bool>,
+    pub idle: Signal<Out, bool>,
+    read: DmaRead,
+    write: DmaWrite,
+    arbiter: TxArbiter,
+}
+
+impl DmaEngine {
+    pub fn new(timeout_cycles: u32) -> Self {
+        DmaEngine {
+            clock: Default::default(),
+            reset: Default::default(),
+            rd_req_valid: Default::default(),
+            rd_req_ready: Default::default(),
+            rd_req_function: Default::default(),
+            rd_req_address: Default::default(),
+            rd_req_length: Default::default(),
+            rd_valid: Default::default(),
+            rd_ready: Default::default(),
+            rd_data: Default::default(),
+            rd_last: Default::default(),
+            rd_error: Default::default(),
+            wr_req_valid: Default::default(),
+            wr_req_ready: Default::default(),
+            wr_req_function: Default::default(),
+            wr_req_address: Default::default(),
+            wr_req_length: Default::default(),
+            wr_valid: Default::default(),
+            wr_ready: Default::default(),
+            wr_data: Default::default(),
+            wr_done: Default::default(),
+            wr_error: Default::default(),
+            tx: Default::default(),
+            cpl: Default::default(),
+            bus_device: Default::default(),
+            f0_bus_master: Default::default(),
+            f1_bus_master: Default::default(),
+            f0_read_256: Default::default(),
+            f1_read_256: Default::default(),
+            f0_write_256: Default::default(),
+            f1_write_256: Default::default(),
+            unexpected: Default::default(),
+            timeout: Default::default(),
+            idle: Default::default(),
+            read: DmaRead::new(timeout_cycles),
+            write: Default::default(),
+            arbiter: Default::default(),
+        }
+    }
+}
+
+impl Default for DmaEngine {
+    fn default() -> Self {
+        Self::new(COMPLETION_TIMEOUT_CYCLES)
+    }
+}
+
+impl Logic for DmaEngine {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.read.clock.next = self.clock.val();
+        self.read.reset.next = self.reset.val();
+        self.write.clock.next = self.clock.val();
+        self.write.reset.next = self.reset.val();
+        self.arbiter.clock.next = self.clock.val();
+        self.arbiter.reset.next = self.reset.val();
+
+        self.read.req_valid.next = self.rd_req_valid.val();
+        self.rd_req_ready.next = self.read.req_ready.val();
+        self.read.req_function.next = self.rd_req_function.val();
+        self.read.req_address.next = self.rd_req_address.val();
+        self.read.req_length.next = self.rd_req_length.val();
+        self.rd_valid.next = self.read.data_valid.val();
+        self.read.data_ready.next = self.rd_ready.val();
+        self.rd_data.next = self.read.data.val();
+        self.rd_last.next = self.read.data_last.val();
+        self.rd_error.next = self.read.data_error.val();
+
+        self.write.req_valid.next = self.wr_req_valid.val();
+        self.wr_req_ready.next = self.write.req_ready.val();
+        self.write.req_function.next = self.wr_req_function.val();
+        self.write.req_address.next = self.wr_req_address.val();
+        self.write.req_length.next = self.wr_req_length.val();
+        self.write.wdata_valid.next = self.wr_valid.val();
+        self.wr_ready.next = self.write.wdata_ready.val();
+        self.write.wdata.next = self.wr_data.val();
+        self.wr_done.next = self.write.done.val();
+        self.wr_error.next = self.write.done_error.val();
+
+        self.read.bus_device.next = self.bus_device.val();
+        self.write.bus_device.next = self.bus_device.val();
+        self.read.f0_bus_master.next = self.f0_bus_master.val();
+        self.read.f1_bus_master.next = self.f1_bus_master.val();
+        self.write.f0_bus_master.next = self.f0_bus_master.val();
+        self.write.f1_bus_master.next = self.f1_bus_master.val();
+        self.read.f0_read_256.next = self.f0_read_256.val();
+        self.read.f1_read_256.next = self.f1_read_256.val();
+        self.write.f0_write_256.next = self.f0_write_256.val();
+        self.write.f1_write_256.next = self.f1_write_256.val();
+
+        TlpSink::link(&mut self.cpl, &mut self.read.cpl);
+        TlpSource::join(&mut self.read.tx, &mut self.arbiter.a);
+        TlpSource::join(&mut self.write.tx, &mut self.arbiter.b);
+        TlpSource::link(&mut self.tx, &mut self.arbiter.tx);
+
+        self.unexpected.next = self.read.unexpected.val();
+        self.timeout.next = self.read.timeout.val();
+        self.idle.next = self.read.idle.val() & self.write.idle.val();
+    }
+}
