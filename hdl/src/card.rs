@@ -27,7 +27,8 @@
 //! The `fN_` data-path ports and the DMA client channels are where the queue engine and the
 //! devices (issues 4-6) attach; until then they are ports of the core so tests can play them.
 
-use crate::dma::{DmaEngine, RxRouter};
+use crate::dma::{DmaArbiter, DmaClientPort, DmaEngine, DmaServerPort, RxRouter};
+use crate::virtqueue::PackedQueueEngine;
 use crate::tlp::{ConfigSpace, InterruptTx, RequestCompleter, TlpSink, TlpSource, TxArbiter};
 use crate::transport::{CardConfig, VirtioPciFunction};
 use rust_hdl::prelude::*;
@@ -87,32 +88,45 @@ pub struct Card {
     pub f1_notify_queue: Signal<Out, Bits<16>>,
     pub f0_notify_next: Signal<Out, Bits<16>>,
     pub f1_notify_next: Signal<Out, Bits<16>>,
-    pub dma_rd_req_valid: Signal<In, bool>,
-    pub dma_rd_req_ready: Signal<Out, bool>,
-    pub dma_rd_req_function: Signal<In, bool>,
-    pub dma_rd_req_address: Signal<In, Bits<64>>,
-    pub dma_rd_req_length: Signal<In, Bits<16>>,
-    pub dma_rd_valid: Signal<Out, bool>,
-    pub dma_rd_ready: Signal<In, bool>,
-    pub dma_rd_data: Signal<Out, Bits<64>>,
-    pub dma_rd_last: Signal<Out, bool>,
-    pub dma_rd_error: Signal<Out, bool>,
-    pub dma_wr_req_valid: Signal<In, bool>,
-    pub dma_wr_req_ready: Signal<Out, bool>,
-    pub dma_wr_req_function: Signal<In, bool>,
-    pub dma_wr_req_address: Signal<In, Bits<64>>,
-    pub dma_wr_req_length: Signal<In, Bits<16>>,
-    pub dma_wr_valid: Signal<In, bool>,
-    pub dma_wr_ready: Signal<Out, bool>,
-    pub dma_wr_data: Signal<In, Bits<64>>,
-    pub dma_wr_done: Signal<Out, bool>,
-    pub dma_wr_error: Signal<Out, bool>,
+    pub f0_seg_valid: Signal<Out, bool>,
+    pub f0_seg_ready: Signal<In, bool>,
+    pub f0_seg_queue: Signal<Out, Bits<16>>,
+    pub f0_seg_token: Signal<Out, Bits<32>>,
+    pub f0_seg_addr: Signal<Out, Bits<64>>,
+    pub f0_seg_len: Signal<Out, Bits<32>>,
+    pub f0_seg_write: Signal<Out, bool>,
+    pub f0_seg_last: Signal<Out, bool>,
+    pub f0_done_valid: Signal<In, bool>,
+    pub f0_done_ready: Signal<Out, bool>,
+    pub f0_done_queue: Signal<In, Bits<16>>,
+    pub f0_done_token: Signal<In, Bits<32>>,
+    pub f0_done_len: Signal<In, Bits<32>>,
+    pub f1_seg_valid: Signal<Out, bool>,
+    pub f1_seg_ready: Signal<In, bool>,
+    pub f1_seg_queue: Signal<Out, Bits<16>>,
+    pub f1_seg_token: Signal<Out, Bits<32>>,
+    pub f1_seg_addr: Signal<Out, Bits<64>>,
+    pub f1_seg_len: Signal<Out, Bits<32>>,
+    pub f1_seg_write: Signal<Out, bool>,
+    pub f1_seg_last: Signal<Out, bool>,
+    pub f1_done_valid: Signal<In, bool>,
+    pub f1_done_ready: Signal<Out, bool>,
+    pub f1_done_queue: Signal<In, Bits<16>>,
+    pub f1_done_token: Signal<In, Bits<32>>,
+    pub f1_done_len: Signal<In, Bits<32>>,
+    /// The DMA port of function 0's device.
+    pub dma0: DmaServerPort,
+    /// The DMA port of function 1's device.
+    pub dma1: DmaServerPort,
     pub dma_unexpected: Signal<Out, bool>,
     pub dma_timeout: Signal<Out, bool>,
     pub dma_idle: Signal<Out, bool>,
     router: RxRouter,
     completer: RequestCompleter,
     dma: DmaEngine,
+    dma_arbiter: DmaArbiter,
+    q0: PackedQueueEngine,
+    q1: PackedQueueEngine,
     requests: TxArbiter,
     config_space: ConfigSpace,
     f0: VirtioPciFunction,
@@ -178,32 +192,43 @@ impl Card {
             f1_notify_queue: Default::default(),
             f0_notify_next: Default::default(),
             f1_notify_next: Default::default(),
-            dma_rd_req_valid: Default::default(),
-            dma_rd_req_ready: Default::default(),
-            dma_rd_req_function: Default::default(),
-            dma_rd_req_address: Default::default(),
-            dma_rd_req_length: Default::default(),
-            dma_rd_valid: Default::default(),
-            dma_rd_ready: Default::default(),
-            dma_rd_data: Default::default(),
-            dma_rd_last: Default::default(),
-            dma_rd_error: Default::default(),
-            dma_wr_req_valid: Default::default(),
-            dma_wr_req_ready: Default::default(),
-            dma_wr_req_function: Default::default(),
-            dma_wr_req_address: Default::default(),
-            dma_wr_req_length: Default::default(),
-            dma_wr_valid: Default::default(),
-            dma_wr_ready: Default::default(),
-            dma_wr_data: Default::default(),
-            dma_wr_done: Default::default(),
-            dma_wr_error: Default::default(),
+            f0_seg_valid: Default::default(),
+            f0_seg_ready: Default::default(),
+            f0_seg_queue: Default::default(),
+            f0_seg_token: Default::default(),
+            f0_seg_addr: Default::default(),
+            f0_seg_len: Default::default(),
+            f0_seg_write: Default::default(),
+            f0_seg_last: Default::default(),
+            f0_done_valid: Default::default(),
+            f0_done_ready: Default::default(),
+            f0_done_queue: Default::default(),
+            f0_done_token: Default::default(),
+            f0_done_len: Default::default(),
+            f1_seg_valid: Default::default(),
+            f1_seg_ready: Default::default(),
+            f1_seg_queue: Default::default(),
+            f1_seg_token: Default::default(),
+            f1_seg_addr: Default::default(),
+            f1_seg_len: Default::default(),
+            f1_seg_write: Default::default(),
+            f1_seg_last: Default::default(),
+            f1_done_valid: Default::default(),
+            f1_done_ready: Default::default(),
+            f1_done_queue: Default::default(),
+            f1_done_token: Default::default(),
+            f1_done_len: Default::default(),
+            dma0: Default::default(),
+            dma1: Default::default(),
             dma_unexpected: Default::default(),
             dma_timeout: Default::default(),
             dma_idle: Default::default(),
             router: Default::default(),
             completer: Default::default(),
             dma: Default::default(),
+            dma_arbiter: Default::default(),
+            q0: PackedQueueEngine::new(card.functions[0].num_queues as usize, false),
+            q1: PackedQueueEngine::new(card.functions[1].num_queues as usize, true),
             requests: Default::default(),
             config_space: ConfigSpace::new(card),
             f0: VirtioPciFunction::new(&card.functions[0], card.msix),
@@ -286,26 +311,80 @@ impl Logic for Card {
             .val()
             .get_bits::<3>(5)
             .any();
-        self.dma.rd_req_valid.next = self.dma_rd_req_valid.val();
-        self.dma_rd_req_ready.next = self.dma.rd_req_ready.val();
-        self.dma.rd_req_function.next = self.dma_rd_req_function.val();
-        self.dma.rd_req_address.next = self.dma_rd_req_address.val();
-        self.dma.rd_req_length.next = self.dma_rd_req_length.val();
-        self.dma_rd_valid.next = self.dma.rd_valid.val();
-        self.dma.rd_ready.next = self.dma_rd_ready.val();
-        self.dma_rd_data.next = self.dma.rd_data.val();
-        self.dma_rd_last.next = self.dma.rd_last.val();
-        self.dma_rd_error.next = self.dma.rd_error.val();
-        self.dma.wr_req_valid.next = self.dma_wr_req_valid.val();
-        self.dma_wr_req_ready.next = self.dma.wr_req_ready.val();
-        self.dma.wr_req_function.next = self.dma_wr_req_function.val();
-        self.dma.wr_req_address.next = self.dma_wr_req_address.val();
-        self.dma.wr_req_length.next = self.dma_wr_req_length.val();
-        self.dma.wr_valid.next = self.dma_wr_valid.val();
-        self.dma_wr_ready.next = self.dma.wr_ready.val();
-        self.dma.wr_data.next = self.dma_wr_data.val();
-        self.dma_wr_done.next = self.dma.wr_done.val();
-        self.dma_wr_error.next = self.dma.wr_error.val();
+        // Four clients share the DMA engine: the queue engines, then the devices' ports.
+        self.dma_arbiter.clock.next = self.clock.val();
+        self.dma_arbiter.reset.next = self.core_reset.val();
+        DmaClientPort::join(&mut self.dma_arbiter.engine, &mut self.dma.client);
+        DmaClientPort::join(&mut self.q0.dma, &mut self.dma_arbiter.c0);
+        DmaClientPort::join(&mut self.q1.dma, &mut self.dma_arbiter.c1);
+        DmaServerPort::link(&mut self.dma0, &mut self.dma_arbiter.c2);
+        DmaServerPort::link(&mut self.dma1, &mut self.dma_arbiter.c3);
+
+        // The queue engines, between each function's transport and its device.
+        self.q0.clock.next = self.clock.val();
+        self.q0.reset.next = self.core_reset.val();
+        self.q1.clock.next = self.clock.val();
+        self.q1.reset.next = self.core_reset.val();
+        self.q0.running.next = self.f0.running.val();
+        self.q0.resetting.next = self.f0.resetting.val();
+        self.q0.queue_resetting.next = self.f0.queue_resetting.val();
+        self.q0.queue_reset_index.next = self.f0.queue_reset_index.val();
+        self.q0.q_enables.next = self.f0.q_enables.val();
+        self.q0.indirect_on.next = self.f0.indirect_on.val();
+        self.q0.event_idx_on.next = self.f0.event_idx_on.val();
+        self.q0.notify_valid.next = self.f0.notify_valid.val();
+        self.q0.notify_queue.next = self.f0.notify_queue.val();
+        self.f0.qa_index.next = self.q0.qa_index.val();
+        self.q0.qa_size.next = self.f0.qa_size.val();
+        self.q0.qa_desc.next = self.f0.qa_desc.val();
+        self.f0.qb_index.next = self.q0.qb_index.val();
+        self.q0.qb_size.next = self.f0.qb_size.val();
+        self.q0.qb_desc.next = self.f0.qb_desc.val();
+        self.q0.qb_driver.next = self.f0.qb_driver.val();
+        self.f0_seg_valid.next = self.q0.seg_valid.val();
+        self.q0.seg_ready.next = self.f0_seg_ready.val();
+        self.f0_seg_queue.next = self.q0.seg_queue.val();
+        self.f0_seg_token.next = self.q0.seg_token.val();
+        self.f0_seg_addr.next = self.q0.seg_addr.val();
+        self.f0_seg_len.next = self.q0.seg_len.val();
+        self.f0_seg_write.next = self.q0.seg_write.val();
+        self.f0_seg_last.next = self.q0.seg_last.val();
+        self.q0.done_valid.next = self.f0_done_valid.val();
+        self.f0_done_ready.next = self.q0.done_ready.val();
+        self.q0.done_queue.next = self.f0_done_queue.val();
+        self.q0.done_token.next = self.f0_done_token.val();
+        self.q0.done_len.next = self.f0_done_len.val();
+        self.q0.device_idle.next = self.f0_idle.val();
+        self.q1.running.next = self.f1.running.val();
+        self.q1.resetting.next = self.f1.resetting.val();
+        self.q1.queue_resetting.next = self.f1.queue_resetting.val();
+        self.q1.queue_reset_index.next = self.f1.queue_reset_index.val();
+        self.q1.q_enables.next = self.f1.q_enables.val();
+        self.q1.indirect_on.next = self.f1.indirect_on.val();
+        self.q1.event_idx_on.next = self.f1.event_idx_on.val();
+        self.q1.notify_valid.next = self.f1.notify_valid.val();
+        self.q1.notify_queue.next = self.f1.notify_queue.val();
+        self.f1.qa_index.next = self.q1.qa_index.val();
+        self.q1.qa_size.next = self.f1.qa_size.val();
+        self.q1.qa_desc.next = self.f1.qa_desc.val();
+        self.f1.qb_index.next = self.q1.qb_index.val();
+        self.q1.qb_size.next = self.f1.qb_size.val();
+        self.q1.qb_desc.next = self.f1.qb_desc.val();
+        self.q1.qb_driver.next = self.f1.qb_driver.val();
+        self.f1_seg_valid.next = self.q1.seg_valid.val();
+        self.q1.seg_ready.next = self.f1_seg_ready.val();
+        self.f1_seg_queue.next = self.q1.seg_queue.val();
+        self.f1_seg_token.next = self.q1.seg_token.val();
+        self.f1_seg_addr.next = self.q1.seg_addr.val();
+        self.f1_seg_len.next = self.q1.seg_len.val();
+        self.f1_seg_write.next = self.q1.seg_write.val();
+        self.f1_seg_last.next = self.q1.seg_last.val();
+        self.q1.done_valid.next = self.f1_done_valid.val();
+        self.f1_done_ready.next = self.q1.done_ready.val();
+        self.q1.done_queue.next = self.f1_done_queue.val();
+        self.q1.done_token.next = self.f1_done_token.val();
+        self.q1.done_len.next = self.f1_done_len.val();
+        self.q1.device_idle.next = self.f1_idle.val();
         self.dma_unexpected.next = self.dma.unexpected.val();
         self.dma_timeout.next = self.dma.timeout.val();
         self.dma_idle.next = self.dma.idle.val();
@@ -398,14 +477,20 @@ impl Logic for Card {
         self.f1.devcfg_rdata.next = self.f1_devcfg_rdata.val();
         self.f0.config_changed.next = self.f0_config_changed.val();
         self.f1.config_changed.next = self.f1_config_changed.val();
-        self.f0.needs_reset.next = self.f0_needs_reset.val();
-        self.f1.needs_reset.next = self.f1_needs_reset.val();
-        self.f0.queue_irq.next = self.f0_queue_irq.val();
-        self.f1.queue_irq.next = self.f1_queue_irq.val();
+        self.f0.needs_reset.next = self.f0_needs_reset.val() | self.q0.needs_reset.val();
+        self.f1.needs_reset.next = self.f1_needs_reset.val() | self.q1.needs_reset.val();
+        self.f0.queue_irq.next = self.f0_queue_irq.val() | self.q0.queue_irq.val();
+        self.f1.queue_irq.next = self.f1_queue_irq.val() | self.q1.queue_irq.val();
         self.f0.queue_irq_index.next = self.f0_queue_irq_index.val();
+        if self.q0.queue_irq.val() {
+            self.f0.queue_irq_index.next = self.q0.queue_irq_index.val();
+        }
         self.f1.queue_irq_index.next = self.f1_queue_irq_index.val();
-        self.f0.idle.next = self.f0_idle.val();
-        self.f1.idle.next = self.f1_idle.val();
+        if self.q1.queue_irq.val() {
+            self.f1.queue_irq_index.next = self.q1.queue_irq_index.val();
+        }
+        self.f0.idle.next = self.q0.idle.val();
+        self.f1.idle.next = self.q1.idle.val();
         self.f0_resetting.next = self.f0.resetting.val();
         self.f1_resetting.next = self.f1.resetting.val();
         self.f0_queue_resetting.next = self.f0.queue_resetting.val();

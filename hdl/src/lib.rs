@@ -13,6 +13,7 @@
 //! | [`board`] | board tops (pins of a real board, clocking) |
 //! | [`tlp`] | the PCIe transaction layer: configuration space (more in issue 3) |
 //! | [`transport`] | the virtio-pci transport: BAR0 layout, function identities |
+//! | [`virtqueue`] | the packed-virtqueue engine: descriptor fetch, used descriptors, event suppression |
 //! | [`tops`] | the registry of every top that is emitted, linted, simulated or synthesized |
 //!
 //! ## Rules for code in this crate
@@ -32,6 +33,7 @@ pub mod ecp5;
 pub mod tlp;
 pub mod tops;
 pub mod transport;
+pub mod virtqueue;
 
 /// The core clock of the card in Hz: the future PCIe user clock (Gen1 x1 with a 2-symbol PCS
 /// gearing gives 125 MHz).

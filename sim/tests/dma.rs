@@ -32,7 +32,7 @@ fn fill(h: &mut RootComplex<Card>, rng: &mut ChaCha8Rng, start: u64, len: usize)
 
 /// Run until the DMA client has nothing queued or outstanding and the engine is idle.
 fn settle(h: &mut RootComplex<Card>, limit: u64) {
-    let ok = h.run_until(limit, |h| h.client.quiet() && h.client.idle);
+    let ok = h.run_until(limit, |h| h.clients[0].quiet() && h.clients[0].idle);
     assert!(ok, "the DMA engine did not settle in {limit} cycles");
 }
 
@@ -49,11 +49,11 @@ fn random_reads(h: &mut RootComplex<Card>, seed: u64, n: usize, base: u64, span:
             _ => rng.gen_range(1..=2048),
         };
         let addr = base + rng.gen_range(0..span);
-        h.client.read(rng.gen_range(0..2), addr, len);
+        h.clients[0].read(rng.gen_range(0..2), addr, len);
     }
     settle(h, 2_000_000);
-    assert_eq!(h.client.read_results.len(), n);
-    for r in &h.client.read_results {
+    assert_eq!(h.clients[0].read_results.len(), n);
+    for r in &h.clients[0].read_results {
         assert!(!r.error, "read {:?} ended with an error", r.req);
         let want = h.memory.read_vec(r.req.address, r.req.length as usize);
         assert_eq!(r.data, want, "data of read {:x?}", r.req);
@@ -66,7 +66,7 @@ fn dma_read_returns_every_length_and_alignment_below_and_above_4_gib() {
     random_reads(&mut h, 1, 300, 0x1234_0000 - 0x800, 0x3000);
     let mut h = card();
     random_reads(&mut h, 2, 300, 0x7_ffff_f000 - 0x800, 0x3000);
-    assert_eq!(h.client.unexpected, 0);
+    assert_eq!(h.clients[0].unexpected, 0);
 }
 
 #[test]
@@ -103,11 +103,11 @@ fn dma_read_keeps_32_tags_in_flight_with_a_long_round_trip() {
     fill(&mut h, &mut rng, base, 64 * 256);
     h.memory.allow(base, 64 * 256, Access::Read, "test buffer");
     for k in 0..64 {
-        h.client.read(0, base + 256 * k, 256);
+        h.clients[0].read(0, base + 256 * k, 256);
     }
     settle(&mut h, 200_000);
     assert_eq!(h.dma.max_outstanding, 32, "the pool has 32 tags, all used");
-    for r in &h.client.read_results {
+    for r in &h.clients[0].read_results {
         assert!(!r.error);
         assert_eq!(r.data, h.memory.read_vec(r.req.address, 256));
     }
@@ -146,14 +146,14 @@ fn dma_read_completion_with_ur_or_ca_ends_that_read_with_an_error_and_the_next_r
     h.dma
         .faults
         .push((base + 0x2000, 0x100, CplStatus::CompleterAbort));
-    h.client.read(0, base + 0x10, 100);
-    h.client.read(0, base + 0xf80, 0x200); // its second MRd gets UR
-    h.client.read(1, base + 0x1fc0, 0x80); // CA
-    h.client.read(0, base + 0x20, 600);
+    h.clients[0].read(0, base + 0x10, 100);
+    h.clients[0].read(0, base + 0xf80, 0x200); // its second MRd gets UR
+    h.clients[0].read(1, base + 0x1fc0, 0x80); // CA
+    h.clients[0].read(0, base + 0x20, 600);
     settle(&mut h, 100_000);
-    let e: Vec<bool> = h.client.read_results.iter().map(|r| r.error).collect();
+    let e: Vec<bool> = h.clients[0].read_results.iter().map(|r| r.error).collect();
     assert_eq!(e, [false, true, true, false]);
-    for r in h.client.read_results.iter().filter(|r| !r.error) {
+    for r in h.clients[0].read_results.iter().filter(|r| !r.error) {
         assert_eq!(
             r.data,
             h.memory.read_vec(r.req.address, r.req.length as usize)
@@ -168,11 +168,11 @@ fn dma_read_without_completion_times_out_with_an_error_and_the_engine_goes_on() 
     h.memory.write(base, &[0x5a; 64]);
     h.memory.allow(base, 64, Access::Read, "test buffer");
     h.dma.drop_reads = 1;
-    h.client.read(0, base, 64);
-    h.client.read(0, base, 64);
+    h.clients[0].read(0, base, 64);
+    h.clients[0].read(0, base, 64);
     settle(&mut h, 400_000);
-    assert_eq!(h.client.timeouts, 1);
-    let r = &h.client.read_results;
+    assert_eq!(h.clients[0].timeouts, 1);
+    let r = &h.clients[0].read_results;
     assert!(
         r[0].error,
         "the read whose completion never came ends in error"
@@ -193,7 +193,7 @@ fn dma_unexpected_completions_are_dropped_without_touching_a_read() {
     h.memory.write(base, &[0x33; 200]);
     h.memory.allow(base, 200, Access::Read, "test buffer");
     h.dma.latency = 400;
-    h.client.read(0, base, 200);
+    h.clients[0].read(0, base, 200);
     h.idle(40);
     let me = bdf(h.card_bus, 0, 0);
     // A tag that is not in flight, one that is but for the other function, and one with a
@@ -208,9 +208,9 @@ fn dma_unexpected_completions_are_dropped_without_touching_a_read() {
         h.post(&c);
     }
     settle(&mut h, 20_000);
-    assert_eq!(h.client.unexpected, 3);
-    assert!(!h.client.read_results[0].error);
-    assert_eq!(h.client.read_results[0].data, vec![0x33; 200]);
+    assert_eq!(h.clients[0].unexpected, 3);
+    assert!(!h.clients[0].read_results[0].error);
+    assert_eq!(h.clients[0].read_results[0].data, vec![0x33; 200]);
 }
 
 #[test]
@@ -218,13 +218,13 @@ fn dma_is_refused_without_bus_master_enable_and_nothing_goes_out() {
     let mut h = card();
     h.cfg_write(1, 1, 0b0011, 0x0002).unwrap(); // function 1: memory space only
     let sent_before = h.received.len();
-    h.client.read(1, 0x1000, 64);
-    h.client.write(1, 0x2000, vec![1; 100]);
-    h.client.read(0, 0x1000, 0); // zero length: refused too
+    h.clients[0].read(1, 0x1000, 64);
+    h.clients[0].write(1, 0x2000, vec![1; 100]);
+    h.clients[0].read(0, 0x1000, 0); // zero length: refused too
     settle(&mut h, 10_000);
-    assert!(h.client.read_results.iter().all(|r| r.error));
-    assert_eq!(h.client.read_results[0].data.len(), 64);
-    assert!(h.client.write_results[0].error);
+    assert!(h.clients[0].read_results.iter().all(|r| r.error));
+    assert_eq!(h.clients[0].read_results[0].data.len(), 64);
+    assert!(h.clients[0].write_results[0].error);
     assert!(
         h.received[sent_before..]
             .iter()
@@ -252,11 +252,11 @@ fn random_writes(h: &mut RootComplex<Card>, seed: u64, n: usize, base: u64, span
             Access::Write,
             format!("write at +{off:#x}"),
         );
-        h.client.write(rng.gen_range(0..2), base + off, data);
+        h.clients[0].write(rng.gen_range(0..2), base + off, data);
     }
     settle(h, 2_000_000);
-    assert_eq!(h.client.write_results.len(), n);
-    assert!(h.client.write_results.iter().all(|w| !w.error));
+    assert_eq!(h.clients[0].write_results.len(), n);
+    assert!(h.clients[0].write_results.iter().all(|w| !w.error));
     assert_eq!(h.memory.read_vec(base, shadow.len()), shadow);
 }
 
@@ -296,10 +296,10 @@ fn dma_write_done_comes_no_earlier_than_its_last_tlp() {
     let base = 0x7000_0000;
     h.memory.allow(base, 0x10000, Access::Write, "test buffer");
     for k in 0..20u64 {
-        h.client.write(0, base + k * 0x321, vec![k as u8; 700]);
+        h.clients[0].write(0, base + k * 0x321, vec![k as u8; 700]);
     }
     settle(&mut h, 100_000);
-    for w in &h.client.write_results {
+    for w in &h.clients[0].write_results {
         let last = h
             .dma
             .writes
@@ -323,7 +323,7 @@ fn host_checker_catches_a_write_one_byte_past_its_buffer() {
     h.memory.lenient = true;
     h.memory
         .allow(0x8000_0000, 100, Access::Write, "buffer of 100 bytes");
-    h.client.write(0, 0x8000_0000, vec![7; 101]);
+    h.clients[0].write(0, 0x8000_0000, vec![7; 101]);
     settle(&mut h, 10_000);
     assert_eq!(h.memory.strays.len(), 1);
     assert!(h.memory.strays[0].write);
@@ -334,7 +334,7 @@ fn dma_reads_and_writes_together_under_client_back_pressure_on_a_gen2_link() {
     use ferrio_sim::host::{Link, LinkRate};
     let mut h = RootComplex::with_link(Card::new(), Link::new(LinkRate::Gen2));
     assert_eq!(h.enumerate().len(), 2);
-    h.client.stall = 0.3;
+    h.clients[0].stall = 0.3;
     let mut rng = ChaCha8Rng::seed_from_u64(21);
     let (src, dst) = (0x1_2000_0000u64, 0x3000_0000u64);
     fill(&mut h, &mut rng, src, 0x4000);
@@ -344,14 +344,14 @@ fn dma_reads_and_writes_together_under_client_back_pressure_on_a_gen2_link() {
     for k in 0..60u64 {
         let len = rng.gen_range(1..=1500u16);
         let off = rng.gen_range(0..0x4000 - len as u64);
-        h.client.read(0, src + off, len);
+        h.clients[0].read(0, src + off, len);
         let data: Vec<u8> = (0..len).map(|_| rng.gen()).collect();
         let woff = (k * 0x100) % 0x3000;
         expect.push((woff, data.clone()));
-        h.client.write(1, dst + woff, data);
+        h.clients[0].write(1, dst + woff, data);
     }
     settle(&mut h, 1_000_000);
-    for r in &h.client.read_results {
+    for r in &h.clients[0].read_results {
         assert!(!r.error);
         assert_eq!(
             r.data,

@@ -4,6 +4,7 @@
 //! `shared/virtio/pci-transport.md` (docs/CONFORMANCE.md maps them).
 
 use ferrio_sim::host::virtio::{common, feature, status, InitError, MSI_ADDRESS};
+use ferrio_sim::host::ring::DriverRing;
 use ferrio_sim::host::{Interrupt, Link, LinkRate, RootComplex};
 use ferrio_sim::models::{Card, CardProxy};
 use ferrio_sim::tlp::{bdf, CplStatus, Kind, Tlp};
@@ -22,6 +23,8 @@ fn proxy() -> RootComplex<CardProxy> {
 }
 
 const WANT: u64 = feature::VERSION_1
+    | feature::INDIRECT_DESC
+    | feature::EVENT_IDX
     | feature::RING_PACKED
     | feature::ACCESS_PLATFORM
     | feature::ORDER_PLATFORM
@@ -148,8 +151,10 @@ fn pci_11_pci_35_pci_44_device_reset_waits_for_idle_then_restores_every_field() 
         "writes are ignored while the reset is pending"
     );
     h.sides[0].idle = true;
-    h.idle(2);
-    assert!(!h.sides[0].resetting);
+    assert!(
+        h.run_until(20, |h| !h.sides[0].resetting),
+        "the reset completes once the data path is idle"
+    );
     assert_eq!(h.device_status(0), 0);
     assert_eq!(h.common_read(0, common::CONFIG_MSIX_VECTOR, 2), 0xffff);
     for q in 0..9 {
@@ -293,10 +298,21 @@ fn pci_13_pci_14_pci_50_queue_reset_waits_for_idle_and_restores_the_queue() {
         1,
         "other queues untouched"
     );
-    // PCI-51: re-enable with new values.
+    // PCI-51: re-enable with new values (a new ring of 64; the queue engine scans it).
     h.common_write(0, common::QUEUE_SELECT, 2, 2);
     h.common_write(0, common::QUEUE_SIZE, 2, 64);
+    let (desc, driver, device) = (0x2_0000_0000u64, 0x2_0008_0000u64, 0x2_0008_1000u64);
+    let ring = DriverRing::new(&mut h.memory, 0, 2, 64, desc, driver, device);
+    h.rings[0][2] = ring;
+    for (off, v) in [
+        (common::QUEUE_DESC, desc),
+        (common::QUEUE_DRIVER, driver),
+        (common::QUEUE_DEVICE, device),
+    ] {
+        h.common_write(0, off, 8, v);
+    }
     h.common_write(0, common::QUEUE_ENABLE, 2, 1);
+    assert_eq!(h.common_read(0, common::QUEUE_DESC, 8), desc);
     assert_eq!(h.common_read(0, common::QUEUE_SIZE, 2), 64);
     assert_eq!(h.device_status(0) & status::DRIVER_OK, status::DRIVER_OK);
 }

@@ -6,15 +6,21 @@
 //! | [`DmaRead`] | read requests split into MRds with a pool of 32 tags, completions reassembled in order |
 //! | [`DmaWrite`] | write requests split into MWrs with byte enables, store-and-forward per TLP |
 //! | [`RxRouter`] | received completions to [`DmaRead`], everything else to the completer |
+//! | [`DmaArbiter`] | four clients (two queue engines, two devices) share the engine fairly |
 //! | [`DmaEngine`] (here) | both halves, their MRd/MWr streams merged a TLP at a time ([`TxArbiter`]) |
 //!
 //! Ordering contract: a TLP the card queues after a write's `wr_done` pulse goes on the link
 //! after every MWr of that write (PCIe posted-write ordering then keeps it behind them in
 //! host memory). Reads and writes handed in at the same time are not ordered with each other.
 
+mod arbiter;
+mod port;
 mod read;
 mod rx_router;
 mod write;
+
+pub use arbiter::DmaArbiter;
+pub use port::{DmaClientPort, DmaServerPort};
 
 pub use read::DmaRead;
 pub use rx_router::RxRouter;
@@ -27,32 +33,14 @@ use rust_hdl::prelude::*;
 /// PCIe's default range (50 us to 50 ms).
 pub const COMPLETION_TIMEOUT_CYCLES: u32 = 1 << 17;
 
-/// Both halves of the DMA engine behind one `tx` stream. Ports are [`DmaRead`]'s with the
-/// prefix `rd_` and [`DmaWrite`]'s with `wr_`.
+/// Both halves of the DMA engine behind one `tx` stream and one client port ([`DmaServerPort`]:
+/// [`DmaRead`]'s channels prefixed `rd_`, [`DmaWrite`]'s `wr_`).
 #[derive(LogicBlock)]
 pub struct DmaEngine {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, bool>,
-    pub rd_req_valid: Signal<In, bool>,
-    pub rd_req_ready: Signal<Out, bool>,
-    pub rd_req_function: Signal<In, bool>,
-    pub rd_req_address: Signal<In, Bits<64>>,
-    pub rd_req_length: Signal<In, Bits<16>>,
-    pub rd_valid: Signal<Out, bool>,
-    pub rd_ready: Signal<In, bool>,
-    pub rd_data: Signal<Out, Bits<64>>,
-    pub rd_last: Signal<Out, bool>,
-    pub rd_error: Signal<Out, bool>,
-    pub wr_req_valid: Signal<In, bool>,
-    pub wr_req_ready: Signal<Out, bool>,
-    pub wr_req_function: Signal<In, bool>,
-    pub wr_req_address: Signal<In, Bits<64>>,
-    pub wr_req_length: Signal<In, Bits<16>>,
-    pub wr_valid: Signal<In, bool>,
-    pub wr_ready: Signal<Out, bool>,
-    pub wr_data: Signal<In, Bits<64>>,
-    pub wr_done: Signal<Out, bool>,
-    pub wr_error: Signal<Out, bool>,
+    /// The client channels (one client: put a [`DmaArbiter`] in front for more).
+    pub client: DmaServerPort,
     pub tx: TlpSource,
     pub cpl: TlpSink,
     pub bus_device: Signal<In, Bits<13>>,
@@ -77,26 +65,7 @@ impl DmaEngine {
         DmaEngine {
             clock: Default::default(),
             reset: Default::default(),
-            rd_req_valid: Default::default(),
-            rd_req_ready: Default::default(),
-            rd_req_function: Default::default(),
-            rd_req_address: Default::default(),
-            rd_req_length: Default::default(),
-            rd_valid: Default::default(),
-            rd_ready: Default::default(),
-            rd_data: Default::default(),
-            rd_last: Default::default(),
-            rd_error: Default::default(),
-            wr_req_valid: Default::default(),
-            wr_req_ready: Default::default(),
-            wr_req_function: Default::default(),
-            wr_req_address: Default::default(),
-            wr_req_length: Default::default(),
-            wr_valid: Default::default(),
-            wr_ready: Default::default(),
-            wr_data: Default::default(),
-            wr_done: Default::default(),
-            wr_error: Default::default(),
+            client: Default::default(),
             tx: Default::default(),
             cpl: Default::default(),
             bus_device: Default::default(),
@@ -132,27 +101,27 @@ impl Logic for DmaEngine {
         self.arbiter.clock.next = self.clock.val();
         self.arbiter.reset.next = self.reset.val();
 
-        self.read.req_valid.next = self.rd_req_valid.val();
-        self.rd_req_ready.next = self.read.req_ready.val();
-        self.read.req_function.next = self.rd_req_function.val();
-        self.read.req_address.next = self.rd_req_address.val();
-        self.read.req_length.next = self.rd_req_length.val();
-        self.rd_valid.next = self.read.data_valid.val();
-        self.read.data_ready.next = self.rd_ready.val();
-        self.rd_data.next = self.read.data.val();
-        self.rd_last.next = self.read.data_last.val();
-        self.rd_error.next = self.read.data_error.val();
+        self.read.req_valid.next = self.client.rd_req_valid.val();
+        self.client.rd_req_ready.next = self.read.req_ready.val();
+        self.read.req_function.next = self.client.rd_req_function.val();
+        self.read.req_address.next = self.client.rd_req_address.val();
+        self.read.req_length.next = self.client.rd_req_length.val();
+        self.client.rd_valid.next = self.read.data_valid.val();
+        self.read.data_ready.next = self.client.rd_ready.val();
+        self.client.rd_data.next = self.read.data.val();
+        self.client.rd_last.next = self.read.data_last.val();
+        self.client.rd_error.next = self.read.data_error.val();
 
-        self.write.req_valid.next = self.wr_req_valid.val();
-        self.wr_req_ready.next = self.write.req_ready.val();
-        self.write.req_function.next = self.wr_req_function.val();
-        self.write.req_address.next = self.wr_req_address.val();
-        self.write.req_length.next = self.wr_req_length.val();
-        self.write.wdata_valid.next = self.wr_valid.val();
-        self.wr_ready.next = self.write.wdata_ready.val();
-        self.write.wdata.next = self.wr_data.val();
-        self.wr_done.next = self.write.done.val();
-        self.wr_error.next = self.write.done_error.val();
+        self.write.req_valid.next = self.client.wr_req_valid.val();
+        self.client.wr_req_ready.next = self.write.req_ready.val();
+        self.write.req_function.next = self.client.wr_req_function.val();
+        self.write.req_address.next = self.client.wr_req_address.val();
+        self.write.req_length.next = self.client.wr_req_length.val();
+        self.write.wdata_valid.next = self.client.wr_valid.val();
+        self.client.wr_ready.next = self.write.wdata_ready.val();
+        self.write.wdata.next = self.client.wr_data.val();
+        self.client.wr_done.next = self.write.done.val();
+        self.client.wr_error.next = self.write.done_error.val();
 
         self.read.bus_device.next = self.bus_device.val();
         self.write.bus_device.next = self.bus_device.val();

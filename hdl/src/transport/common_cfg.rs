@@ -240,3 +240,50 @@ end",
     }
     v
 }
+
+/// The queue engine's view of the queues: two registered read ports (`qa_*` for the fetch
+/// side, `qb_*` for the used side: one cycle from index to value), every queue's enable bit,
+/// and the negotiated state it needs.
+pub fn engine_port_verilog(g: &Gen) -> String {
+    let n = g.n;
+    let mut v = String::from(
+        "// ---- the queue engine's read ports
+always @(posedge clock) begin
+  case (qa_index)
+",
+    );
+    for i in 0..n {
+        writeln!(v, "    16'd{i}: begin qa_size <= q{i}_size; qa_desc <= q{i}_desc; end").unwrap();
+    }
+    v += "    default: begin qa_size <= 16'h0; qa_desc <= 64'h0; end
+  endcase
+  case (qb_index)
+";
+    for i in 0..n {
+        writeln!(
+            v,
+            "    16'd{i}: begin qb_size <= q{i}_size; qb_desc <= q{i}_desc; qb_driver <= q{i}_driver; end"
+        )
+        .unwrap();
+    }
+    let enables: Vec<String> = (0..n).rev().map(|i| format!("q{i}_enable")).collect();
+    write!(
+        v,
+        "    default: begin qb_size <= 16'h0; qb_desc <= 64'h0; qb_driver <= 64'h0; end
+  endcase
+end
+always @(*) begin
+  q_enables = {{{pad}{en}}};
+  running = driver_ok;
+  indirect_on = drv_lo[{ind}];
+  event_idx_on = drv_lo[{eidx}];
+end
+",
+        pad = if n < 16 { format!("{}'h0, ", 16 - n) } else { String::new() },
+        en = enables.join(", "),
+        ind = features::INDIRECT_DESC,
+        eidx = features::EVENT_IDX,
+    )
+    .unwrap();
+    v
+}

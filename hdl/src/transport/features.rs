@@ -3,6 +3,8 @@
 //!
 //! | bit | name | offered | why |
 //! |---|---|---|---|
+//! | 28 | INDIRECT_DESC | yes | the queue engine reads indirect tables (PQ-16) |
+//! | 29 | EVENT_IDX | yes | the queue engine evaluates DESC-mode event suppression (PQ-19) |
 //! | 32 | VERSION_1 | yes, required | non-transitional device (PCI-46) |
 //! | 33 | ACCESS_PLATFORM | yes | an add-in card's DMA goes through the platform (PCI-47) |
 //! | 34 | RING_PACKED | yes, required | the only ring layout the card implements |
@@ -10,9 +12,12 @@
 //! | 38 | NOTIFICATION_DATA | yes | the notify region decodes 32-bit notifications |
 //! | 40 | RING_RESET | yes | `queue_reset` (PCI-13, PCI-14) |
 //!
-//! Queue-engine features (INDIRECT_DESC, EVENT_IDX, IN_ORDER) are offered once the packed
-//! queue engine implements them (issue 4); device features come from each device.
+//! IN_ORDER (35) is not offered: the engine writes used descriptors in the order devices
+//! complete buffers, and devices may complete out of order. Device features come from each
+//! device.
 
+pub const INDIRECT_DESC: u32 = 28;
+pub const EVENT_IDX: u32 = 29;
 pub const VERSION_1: u32 = 32;
 pub const ACCESS_PLATFORM: u32 = 33;
 pub const RING_PACKED: u32 = 34;
@@ -21,7 +26,9 @@ pub const NOTIFICATION_DATA: u32 = 38;
 pub const RING_RESET: u32 = 40;
 
 /// Transport feature bits offered by every function.
-pub const TRANSPORT_OFFERED: u64 = (1 << VERSION_1)
+pub const TRANSPORT_OFFERED: u64 = (1 << INDIRECT_DESC)
+    | (1 << EVENT_IDX)
+    | (1 << VERSION_1)
     | (1 << ACCESS_PLATFORM)
     | (1 << RING_PACKED)
     | (1 << ORDER_PLATFORM)

@@ -27,6 +27,10 @@
 //! | `queue_resetting`, `queue_reset_index` | out | the driver wrote 1 to `queue_reset` of that queue |
 //! | `notify_valid`, `notify_queue`, `notify_next` | out | pulse: a driver notification; its queue and, with NOTIFICATION_DATA negotiated, `{next_wrap, next_off}` |
 //! | `interrupt_status` | out | PCI Status bit 3 (INTx pending) |
+//! | `qa_index` -> `qa_size`, `qa_desc` | in/out | the queue engine's fetch-side read port (registered: value one cycle after the index) |
+//! | `qb_index` -> `qb_size`, `qb_desc`, `qb_driver` | in/out | its used-side read port |
+//! | `q_enables` | out | `queue_enable` of every queue (bit q) |
+//! | `running`, `indirect_on`, `event_idx_on` | out | DRIVER_OK (it stays set while a reset is pending: `resetting` says that); INDIRECT_DESC and EVENT_IDX negotiated |
 //! | `msg_valid`, `msg_ready`, `msg_intx`, `msg_assert`, `msg_address`, `msg_data` | out/in/out | the next interrupt message: INTx assert/deassert, or an MSI-X write of `msg_data` to `msg_address`; held until `msg_ready` |
 //!
 //! Latency: `reg_done` two cycles after `reg_valid` for writes and three for reads, for every
@@ -89,6 +93,17 @@ pub struct VirtioPciFunction {
     pub msg_assert: Signal<Out, bool>,
     pub msg_address: Signal<Out, Bits<64>>,
     pub msg_data: Signal<Out, Bits<32>>,
+    pub qa_index: Signal<In, Bits<16>>,
+    pub qa_size: Signal<Out, Bits<16>>,
+    pub qa_desc: Signal<Out, Bits<64>>,
+    pub qb_index: Signal<In, Bits<16>>,
+    pub qb_size: Signal<Out, Bits<16>>,
+    pub qb_desc: Signal<Out, Bits<64>>,
+    pub qb_driver: Signal<Out, Bits<64>>,
+    pub q_enables: Signal<Out, Bits<16>>,
+    pub running: Signal<Out, bool>,
+    pub indirect_on: Signal<Out, bool>,
+    pub event_idx_on: Signal<Out, bool>,
     _config: FunctionConfig,
     _msix: bool,
 }
@@ -140,6 +155,17 @@ impl VirtioPciFunction {
             msg_assert: Default::default(),
             msg_address: Default::default(),
             msg_data: Default::default(),
+            qa_index: Default::default(),
+            qa_size: Default::default(),
+            qa_desc: Default::default(),
+            qb_index: Default::default(),
+            qb_size: Default::default(),
+            qb_desc: Default::default(),
+            qb_driver: Default::default(),
+            q_enables: Default::default(),
+            running: Default::default(),
+            indirect_on: Default::default(),
+            event_idx_on: Default::default(),
             _config: config.clone(),
             _msix: msix,
         }
@@ -327,6 +353,15 @@ impl Logic for VirtioPciFunction {
         self.msg_assert.connect();
         self.msg_address.connect();
         self.msg_data.connect();
+        self.qa_size.connect();
+        self.qa_desc.connect();
+        self.qb_size.connect();
+        self.qb_desc.connect();
+        self.qb_driver.connect();
+        self.q_enables.connect();
+        self.running.connect();
+        self.indirect_on.connect();
+        self.event_idx_on.connect();
     }
 
     fn hdl(&self) -> Verilog {
@@ -340,6 +375,7 @@ impl Logic for VirtioPciFunction {
         v += &super::interrupts::isr_verilog(&g);
         v += &super::msix::verilog(&g);
         v += &super::interrupts::message_verilog(&g);
+        v += &super::common_cfg::engine_port_verilog(&g);
         v += &answer_verilog(&g);
         Verilog::Custom(v)
     }

@@ -14,6 +14,7 @@
 //! | [`virtio`] | the virtio-pci driver steps up to DRIVER_OK |
 
 pub mod dma;
+pub mod device;
 pub mod dma_client;
 pub mod enumerate;
 pub mod link;
@@ -25,6 +26,7 @@ pub mod virtio;
 use crate::models::{Card, CardProxy};
 use crate::tlp::{bdf, from_beats, Beat, CplStatus, Kind, Malformed, Tlp};
 pub use dma::DmaService;
+pub use device::Device;
 pub use dma_client::DmaClient;
 pub use link::{Link, LinkRate};
 pub use memory::{Access, HostMemory};
@@ -40,7 +42,8 @@ pub trait CardPort {
         beat: Option<Beat>,
         tx_ready: bool,
         sides: &mut [FunctionSide; 2],
-        client: &mut DmaClient,
+        clients: &mut [DmaClient; 2],
+        devices: &mut [Device; 2],
     ) -> (bool, Option<Beat>);
     /// Reset the card.
     fn reset_card(&mut self);
@@ -56,7 +59,8 @@ macro_rules! card_port {
                 beat: Option<Beat>,
                 tx_ready: bool,
                 sides: &mut [FunctionSide; 2],
-                client: &mut DmaClient,
+                clients: &mut [DmaClient; 2],
+                devices: &mut [Device; 2],
             ) -> (bool, Option<Beat>) {
                 let b = beat.unwrap_or(Beat {
                     data: 0,
@@ -76,20 +80,22 @@ macro_rules! card_port {
                 // Function ports: inputs for this cycle, then what the card shows.
                 let i0 = sides[0].inputs();
                 let i1 = sides[1].inputs();
+                let d0 = devices[0].inputs();
+                let d1 = devices[1].inputs();
                 self.set_f0_devcfg_done(i0.devcfg_done as u64);
                 self.set_f0_devcfg_rdata(i0.devcfg_rdata as u64);
                 self.set_f0_config_changed(i0.config_changed as u64);
                 self.set_f0_needs_reset(i0.needs_reset as u64);
                 self.set_f0_queue_irq(i0.queue_irq.is_some() as u64);
                 self.set_f0_queue_irq_index(i0.queue_irq.unwrap_or(0) as u64);
-                self.set_f0_idle(i0.idle as u64);
+                self.set_f0_idle((i0.idle && d0.idle) as u64);
                 self.set_f1_devcfg_done(i1.devcfg_done as u64);
                 self.set_f1_devcfg_rdata(i1.devcfg_rdata as u64);
                 self.set_f1_config_changed(i1.config_changed as u64);
                 self.set_f1_needs_reset(i1.needs_reset as u64);
                 self.set_f1_queue_irq(i1.queue_irq.is_some() as u64);
                 self.set_f1_queue_irq_index(i1.queue_irq.unwrap_or(0) as u64);
-                self.set_f1_idle(i1.idle as u64);
+                self.set_f1_idle((i1.idle && d1.idle) as u64);
                 let o0 = side::Outputs {
                     devcfg: (self.f0_devcfg_valid() == 1).then(|| side::DevCfgAccess {
                         write: self.f0_devcfg_write() == 1,
@@ -116,37 +122,111 @@ macro_rules! card_port {
                     notify: (self.f1_notify_valid() == 1)
                         .then(|| (self.f1_notify_queue() as u16, self.f1_notify_next() as u16)),
                 };
-                // DMA client ports.
-                let ci = client.inputs();
-                let (rf, ra, rl) = ci.rd_req.unwrap_or((0, 0, 0));
-                self.set_dma_rd_req_valid(ci.rd_req.is_some() as u64);
-                self.set_dma_rd_req_function(rf as u64);
-                self.set_dma_rd_req_address(ra);
-                self.set_dma_rd_req_length(rl as u64);
-                self.set_dma_rd_ready(ci.rd_ready as u64);
-                let (wf, wa, wl) = ci.wr_req.unwrap_or((0, 0, 0));
-                self.set_dma_wr_req_valid(ci.wr_req.is_some() as u64);
-                self.set_dma_wr_req_function(wf as u64);
-                self.set_dma_wr_req_address(wa);
-                self.set_dma_wr_req_length(wl as u64);
-                self.set_dma_wr_valid(ci.wr_beat.is_some() as u64);
-                self.set_dma_wr_data(ci.wr_beat.unwrap_or(0));
-                let co = dma_client::ClientOutputs {
-                    rd_req_ready: self.dma_rd_req_ready() == 1,
-                    rd_beat: (self.dma_rd_valid() == 1).then(|| {
+                // The devices' DMA ports.
+                let c0 = clients[0].inputs();
+                let (rf, ra, rl) = c0.rd_req.unwrap_or((0, 0, 0));
+                self.set_dma0_rd_req_valid(c0.rd_req.is_some() as u64);
+                self.set_dma0_rd_req_function(rf as u64);
+                self.set_dma0_rd_req_address(ra);
+                self.set_dma0_rd_req_length(rl as u64);
+                self.set_dma0_rd_ready(c0.rd_ready as u64);
+                let (wf, wa, wl) = c0.wr_req.unwrap_or((0, 0, 0));
+                self.set_dma0_wr_req_valid(c0.wr_req.is_some() as u64);
+                self.set_dma0_wr_req_function(wf as u64);
+                self.set_dma0_wr_req_address(wa);
+                self.set_dma0_wr_req_length(wl as u64);
+                self.set_dma0_wr_valid(c0.wr_beat.is_some() as u64);
+                self.set_dma0_wr_data(c0.wr_beat.unwrap_or(0));
+                let co0 = dma_client::ClientOutputs {
+                    rd_req_ready: self.dma0_rd_req_ready() == 1,
+                    rd_beat: (self.dma0_rd_valid() == 1).then(|| {
                         (
-                            self.dma_rd_data(),
-                            self.dma_rd_last() == 1,
-                            self.dma_rd_error() == 1,
+                            self.dma0_rd_data(),
+                            self.dma0_rd_last() == 1,
+                            self.dma0_rd_error() == 1,
                         )
                     }),
-                    wr_req_ready: self.dma_wr_req_ready() == 1,
-                    wr_ready: self.dma_wr_ready() == 1,
-                    wr_done: self.dma_wr_done() == 1,
-                    wr_error: self.dma_wr_error() == 1,
+                    wr_req_ready: self.dma0_wr_req_ready() == 1,
+                    wr_ready: self.dma0_wr_ready() == 1,
+                    wr_done: self.dma0_wr_done() == 1,
+                    wr_error: self.dma0_wr_error() == 1,
                     unexpected: self.dma_unexpected() == 1,
                     timeout: self.dma_timeout() == 1,
                     idle: self.dma_idle() == 1,
+                };
+                let c1 = clients[1].inputs();
+                let (rf, ra, rl) = c1.rd_req.unwrap_or((0, 0, 0));
+                self.set_dma1_rd_req_valid(c1.rd_req.is_some() as u64);
+                self.set_dma1_rd_req_function(rf as u64);
+                self.set_dma1_rd_req_address(ra);
+                self.set_dma1_rd_req_length(rl as u64);
+                self.set_dma1_rd_ready(c1.rd_ready as u64);
+                let (wf, wa, wl) = c1.wr_req.unwrap_or((0, 0, 0));
+                self.set_dma1_wr_req_valid(c1.wr_req.is_some() as u64);
+                self.set_dma1_wr_req_function(wf as u64);
+                self.set_dma1_wr_req_address(wa);
+                self.set_dma1_wr_req_length(wl as u64);
+                self.set_dma1_wr_valid(c1.wr_beat.is_some() as u64);
+                self.set_dma1_wr_data(c1.wr_beat.unwrap_or(0));
+                let co1 = dma_client::ClientOutputs {
+                    rd_req_ready: self.dma1_rd_req_ready() == 1,
+                    rd_beat: (self.dma1_rd_valid() == 1).then(|| {
+                        (
+                            self.dma1_rd_data(),
+                            self.dma1_rd_last() == 1,
+                            self.dma1_rd_error() == 1,
+                        )
+                    }),
+                    wr_req_ready: self.dma1_wr_req_ready() == 1,
+                    wr_ready: self.dma1_wr_ready() == 1,
+                    wr_done: self.dma1_wr_done() == 1,
+                    wr_error: self.dma1_wr_error() == 1,
+                    unexpected: self.dma_unexpected() == 1,
+                    timeout: self.dma_timeout() == 1,
+                    idle: self.dma_idle() == 1,
+                };
+                // The devices' buffer and completion ports.
+                let (dq, dt, dl) = d0.done.unwrap_or((0, 0, 0));
+                self.set_f0_seg_ready(d0.seg_ready as u64);
+                self.set_f0_done_valid(d0.done.is_some() as u64);
+                self.set_f0_done_queue(dq as u64);
+                self.set_f0_done_token(dt as u64);
+                self.set_f0_done_len(dl as u64);
+                let do0 = device::DeviceOutputs {
+                    seg: (self.f0_seg_valid() == 1).then(|| {
+                        (
+                            self.f0_seg_queue() as u16,
+                            self.f0_seg_token() as u32,
+                            device::Seg {
+                                addr: self.f0_seg_addr(),
+                                len: self.f0_seg_len() as u32,
+                                write: self.f0_seg_write() == 1,
+                            },
+                            self.f0_seg_last() == 1,
+                        )
+                    }),
+                    done_ready: self.f0_done_ready() == 1,
+                };
+                let (dq, dt, dl) = d1.done.unwrap_or((0, 0, 0));
+                self.set_f1_seg_ready(d1.seg_ready as u64);
+                self.set_f1_done_valid(d1.done.is_some() as u64);
+                self.set_f1_done_queue(dq as u64);
+                self.set_f1_done_token(dt as u64);
+                self.set_f1_done_len(dl as u64);
+                let do1 = device::DeviceOutputs {
+                    seg: (self.f1_seg_valid() == 1).then(|| {
+                        (
+                            self.f1_seg_queue() as u16,
+                            self.f1_seg_token() as u32,
+                            device::Seg {
+                                addr: self.f1_seg_addr(),
+                                len: self.f1_seg_len() as u32,
+                                write: self.f1_seg_write() == 1,
+                            },
+                            self.f1_seg_last() == 1,
+                        )
+                    }),
+                    done_ready: self.f1_done_ready() == 1,
                 };
                 let taken = beat.is_some() && self.rx_ready() == 1;
                 let sent = (tx_ready && self.tx_valid() == 1).then(|| Beat {
@@ -158,7 +238,12 @@ macro_rules! card_port {
                 self.tick(1);
                 sides[0].observe(o0);
                 sides[1].observe(o1);
-                client.observe(&ci, co);
+                clients[0].observe(&c0, co0);
+                clients[1].observe(&c1, co1);
+                devices[0].observe(&d0, do0);
+                devices[1].observe(&d1, do1);
+                devices[0].step(&mut clients[0]);
+                devices[1].step(&mut clients[1]);
                 (taken, sent)
             }
             fn reset_card(&mut self) {
@@ -227,8 +312,12 @@ pub struct RootComplex<C: CardPort> {
     pub memory: HostMemory,
     /// How the root complex answers the card's memory requests.
     pub dma: DmaService,
-    /// The card's DMA client ports (until the queue engine takes them).
-    pub client: DmaClient,
+    /// The devices' DMA ports (`dma0`, `dma1`), played by the model.
+    pub clients: [DmaClient; 2],
+    /// The devices of both functions, played by the model (by hand or as echo devices).
+    pub devices: [Device; 2],
+    /// The driver's rings of each function, as `virtio_init` set them up.
+    pub rings: [Vec<ring::DriverRing>; 2],
     /// The TLP being sent to the card from the answer queue, and the next beat of it.
     answering: Option<(Vec<Beat>, usize)>,
 }
@@ -256,7 +345,9 @@ impl<C: CardPort> RootComplex<C> {
             pending: Vec::new(),
             memory: HostMemory::default(),
             dma: DmaService::default(),
-            client: DmaClient::default(),
+            clients: [DmaClient::default(), DmaClient::default()],
+            devices: [Device::for_function(0), Device::for_function(1)],
+            rings: [Vec::new(), Vec::new()],
             answering: None,
         }
     }
@@ -297,7 +388,13 @@ impl<C: CardPort> RootComplex<C> {
         }
         let (taken, sent) = self
             .card
-            .cycle(beat, tx_ready, &mut self.sides, &mut self.client);
+            .cycle(
+                beat,
+                tx_ready,
+                &mut self.sides,
+                &mut self.clients,
+                &mut self.devices,
+            );
         self.cycle += 1;
         if answer_beat && taken {
             let (b, k) = self.answering.as_mut().unwrap();

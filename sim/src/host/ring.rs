@@ -331,6 +331,15 @@ impl DriverRing {
         })
     }
 
+    /// Give the ring back to the driver for good (after a device reset): every region of it
+    /// and of its posted buffers is revoked.
+    pub fn release(&mut self, memory: &mut HostMemory) {
+        self.reset(memory);
+        memory.revoke(self.desc);
+        memory.revoke(self.driver_area);
+        memory.revoke(self.device_area);
+    }
+
     /// Forget every posted buffer (after a device or queue reset) and zero the ring.
     pub fn reset(&mut self, memory: &mut HostMemory) {
         for (_, p) in self.posted.drain() {

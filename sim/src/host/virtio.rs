@@ -2,6 +2,7 @@
 //! as Linux's `virtio_pci_modern` performs it, up to DRIVER_OK. The rings themselves are
 //! issue 4's: the queues get addresses but no descriptors.
 
+use super::ring::DriverRing;
 use super::{CardPort, RootComplex};
 
 /// Byte offsets of the common configuration fields (VIRTIO 1.2 4.1.4.3).
@@ -38,6 +39,8 @@ pub mod status {
 
 /// Feature bits the transport tests use.
 pub mod feature {
+    pub const INDIRECT_DESC: u64 = 1 << 28;
+    pub const EVENT_IDX: u64 = 1 << 29;
     pub const VERSION_1: u64 = 1 << 32;
     pub const ACCESS_PLATFORM: u64 = 1 << 33;
     pub const RING_PACKED: u64 = 1 << 34;
@@ -97,11 +100,40 @@ impl<C: CardPort> RootComplex<C> {
         self.common_write(f, common::DEVICE_STATUS, 1, 0);
         for _ in 0..polls {
             if self.device_status(f) == 0 {
+                // The rings are the driver's again.
+                for mut r in std::mem::take(&mut self.rings[f as usize]) {
+                    r.release(&mut self.memory);
+                }
                 return Ok(());
             }
             self.idle(16);
         }
         Err(InitError::ResetTimeout)
+    }
+
+    /// Ring the doorbell of queue `q` of function `f` with the ring's notification value
+    /// (`{next_wrap, next_off, vqn}`; without NOTIFICATION_DATA the card reads only `vqn`).
+    pub fn kick(&mut self, f: u8, q: u16) {
+        let v = self.rings[f as usize]
+            .iter()
+            .find(|r| r.queue == q)
+            .expect("no ring for that queue")
+            .notify_value();
+        self.mmio_write(f, 0x3000 + 4 * q as u32, 4, v as u64);
+    }
+
+    /// Run until the card's DMA engine has been idle for 200 cycles in a row (at most 100k
+    /// cycles): the queue engines' scans are over.
+    pub fn quiesce(&mut self) {
+        let mut quiet = 0;
+        for _ in 0..100_000 {
+            self.idle(1);
+            quiet = if self.clients[0].idle { quiet + 1 } else { 0 };
+            if quiet == 200 {
+                return;
+            }
+        }
+        panic!("the DMA engine never went idle");
     }
 
     /// The 64 offered feature bits (windows 0 and 1).
@@ -131,6 +163,20 @@ impl<C: CardPort> RootComplex<C> {
     /// vector to configuration changes; each vector's table entry gets address
     /// [`MSI_ADDRESS`] and data `0x100 + vector`.
     pub fn virtio_init(&mut self, f: u8, want: u64, msix: bool) -> Result<Negotiated, InitError> {
+        self.virtio_init_with(f, want, msix, |_, max| max)
+    }
+
+    /// The same, with the queue size of each queue chosen by `size_for(queue, max)`. Each
+    /// queue gets a zeroed ring (a [`DriverRing`] in `rings[f]`, whose regions the checker
+    /// allows) at 0x1_0000_0000 + 16 MiB x f + 1 MiB x q: descriptors at +0, Driver Area at
+    /// +0x80000, Device Area at +0x81000.
+    pub fn virtio_init_with(
+        &mut self,
+        f: u8,
+        want: u64,
+        msix: bool,
+        size_for: impl Fn(u16, u16) -> u16,
+    ) -> Result<Negotiated, InitError> {
         if msix {
             self.msix_setup(f);
         }
@@ -154,13 +200,19 @@ impl<C: CardPort> RootComplex<C> {
         let mut queues = Vec::new();
         for q in 0..num_queues {
             self.common_write(f, common::QUEUE_SELECT, 2, q as u64);
-            let size = self.common_read(f, common::QUEUE_SIZE, 2) as u16;
-            if size == 0 {
+            let max = self.common_read(f, common::QUEUE_SIZE, 2) as u16;
+            if max == 0 {
                 continue;
             }
+            let size = size_for(q, max);
+            if size != max {
+                self.common_write(f, common::QUEUE_SIZE, 2, size as u64);
+            }
             let notify_off = self.common_read(f, common::QUEUE_NOTIFY_OFF, 2) as u16;
-            let base = 0x1_0000_0000u64 + 0x1_0000 * q as u64 + 0x100_0000 * f as u64;
-            let (desc, driver, device) = (base, base + 0x8000, base + 0xc000);
+            let base = 0x1_0000_0000u64 + 0x10_0000 * q as u64 + 0x100_0000 * f as u64;
+            let (desc, driver, device) = (base, base + 0x8_0000, base + 0x8_1000);
+            let ring = DriverRing::new(&mut self.memory, f, q, size, desc, driver, device);
+            self.rings[f as usize].push(ring);
             // 64-bit fields as two 32-bit halves, as Linux writes them (PCI-4).
             for (off, v) in [
                 (common::QUEUE_DESC, desc),
@@ -193,6 +245,8 @@ impl<C: CardPort> RootComplex<C> {
             self.common_write(f, common::QUEUE_ENABLE, 2, 1);
         }
         self.common_write(f, common::DEVICE_STATUS, 1, (s | status::DRIVER_OK) as u64);
+        // DRIVER_OK makes the queue engine scan every enabled queue once (all empty here).
+        self.quiesce();
         Ok(Negotiated {
             offered,
             features,
