@@ -12,6 +12,7 @@
 //! | `config_space_proxy` | sim, core | `clock` | [`ConfigSpace`], QEMU proxy build (32-bit BAR0, no MSI-X) |
 //! | `card` | sim, core | `clock` | [`Card`]: the card core (TLP streams), default build |
 //! | `card_proxy` | sim, core | `clock` | [`Card`], QEMU proxy build |
+//! | `card_q32k` | sim | `clock` | [`Card`] allowing queues of 32768 (queue-size tests) |
 //! | `heartbeat_sim` | sim | `clk100` | [`Heartbeat`] with a 2^4-cycle beat, for simulation |
 //! | `heartbeat` | board `versa-ecp5-5g` | `clk100` | [`Heartbeat`] as built for the board |
 
@@ -143,6 +144,15 @@ pub fn all() -> Vec<Top> {
             core: true,
             describe: "the card core, QEMU proxy build (32-bit BAR0, no MSI-X)",
             verilog: || emit_block(Card::new(&CardConfig::for_qemu_proxy())),
+        },
+        Top {
+            name: "card_q32k",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: false,
+            describe: "the card core with queue_size_max 32768 on every queue (queue-size tests)",
+            verilog: || emit_block(Card::new(&CardConfig::with_largest_queues())),
         },
         Top {
             name: "heartbeat_sim",

@@ -106,4 +106,14 @@ impl CardConfig {
             ..Default::default()
         }
     }
+
+    /// The default build with every queue allowed the packed ring's largest size, 32768
+    /// (PQ-2): a simulation build for the queue engine's size tests.
+    pub fn with_largest_queues() -> Self {
+        let mut c = CardConfig::default();
+        for f in &mut c.functions {
+            f.queue_size_max = 32768;
+        }
+        c
+    }
 }

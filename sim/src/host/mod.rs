@@ -8,6 +8,7 @@
 //! | [`memory`] | sparse host memory with the access checker: the card may touch only what it was given |
 //! | [`dma`] | answers to the card's memory reads (latency, 64 B split, reordering, faults) and writes |
 //! | [`ring`] | the driver's side of a packed virtqueue: posts buffers in every legal shape, reads and checks used descriptors, keeps the checker's regions in step |
+//! | [`traffic`] | random buffers of every legal shape for the echo device, and the exact check of what came back |
 //! | [`dma_client`] | the card's DMA client ports, played by the model until the queue engine takes them |
 //! | [`side`] | the card's data-path and device ports, played by the model until issues 4-6 fill them |
 //! | [`enumerate`] | enumeration (capability walk, BAR sizing and assignment) and the `lspci -vv`-style dump |
@@ -21,9 +22,10 @@ pub mod link;
 pub mod memory;
 pub mod ring;
 pub mod side;
+pub mod traffic;
 pub mod virtio;
 
-use crate::models::{Card, CardProxy};
+use crate::models::{Card, CardProxy, CardQ32k};
 use crate::tlp::{bdf, from_beats, Beat, CplStatus, Kind, Malformed, Tlp};
 pub use dma::DmaService;
 pub use device::Device;
@@ -258,6 +260,7 @@ macro_rules! card_port {
 }
 card_port!(Card);
 card_port!(CardProxy);
+card_port!(CardQ32k);
 
 /// What came back for one request.
 #[derive(Debug, PartialEq, Eq)]

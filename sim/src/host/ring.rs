@@ -14,7 +14,7 @@
 //! used wrap counter (PQ-4).
 
 use super::memory::{Access, HostMemory};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 pub const F_NEXT: u16 = 1;
 pub const F_WRITE: u16 = 2;
@@ -65,7 +65,8 @@ pub struct DriverRing {
     next_used: u16,
     used_wrap: bool,
     free_slots: u16,
-    free_ids: Vec<u16>,
+    /// Free buffer ids, handed out oldest-freed first.
+    free_ids: VecDeque<u16>,
     posted: HashMap<u16, Posted>,
     /// Buffers completed, in the order the driver saw them.
     pub completed: u64,
@@ -114,7 +115,7 @@ impl DriverRing {
             next_used: 0,
             used_wrap: true,
             free_slots: size,
-            free_ids: (0..size).rev().collect(),
+            free_ids: (0..size).collect(),
             posted: HashMap::new(),
             completed: 0,
         }
@@ -168,7 +169,7 @@ impl DriverRing {
         if n > self.free_slots || self.free_ids.is_empty() {
             return None;
         }
-        let id = self.free_ids.pop().unwrap();
+        let id = self.free_ids.pop_front().unwrap();
         self.allow_segments(memory, id, segs);
         // Lay out every descriptor but the head, then the head (PQ-5's other side).
         let mut head = None;
@@ -211,7 +212,7 @@ impl DriverRing {
         if self.free_slots == 0 || self.free_ids.is_empty() {
             return None;
         }
-        let id = self.free_ids.pop().unwrap();
+        let id = self.free_ids.pop_front().unwrap();
         self.allow_segments(memory, id, segs);
         for (k, s) in segs.iter().enumerate() {
             // Only WRITE counts in table entries; put junk in the others to prove it (PQ-16).
@@ -321,7 +322,7 @@ impl DriverRing {
             self.used_wrap = !self.used_wrap;
         }
         self.free_slots += p.slots;
-        self.free_ids.push(id);
+        self.free_ids.push_back(id);
         self.completed += 1;
         Some(Used {
             id,
@@ -356,6 +357,6 @@ impl DriverRing {
         self.next_used = 0;
         self.used_wrap = true;
         self.free_slots = self.size;
-        self.free_ids = (0..self.size).rev().collect();
+        self.free_ids = (0..self.size).collect();
     }
 }
