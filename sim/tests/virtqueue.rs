@@ -396,6 +396,8 @@ fn run_traffic<C: CardPort>(h: &mut RootComplex<C>, t: &mut Traffic, queues: &[u
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     h.devices[0].echo = true;
     h.devices[0].keep_log = false;
+    let echoed_before = h.devices[0].echoed;
+    let completed_before = t.completed;
     let mut stalled = 0;
     while t.completed < n {
         for &q in queues {
@@ -420,7 +422,7 @@ fn run_traffic<C: CardPort>(h: &mut RootComplex<C>, t: &mut Traffic, queues: &[u
         stalled = if got == 0 { stalled + 1 } else { 0 };
         assert!(stalled < 2_000, "no progress: {} of {n} buffers back", t.completed);
     }
-    assert_eq!(h.devices[0].echoed, n);
+    assert_eq!(h.devices[0].echoed - echoed_before, t.completed - completed_before);
     assert_eq!(h.device_status(0) & status::DEVICE_NEEDS_RESET, 0);
 }
 
@@ -454,5 +456,97 @@ fn pq_2_queue_sizes_1_2_3_255_256_and_32768_carry_traffic_and_all_but_32768_wrap
         t.max_bytes = 64;
         run_traffic(&mut h, &mut t, &[0], n, 7);
         assert_eq!(h.rings[0][0].size, size);
+    }
+}
+
+/// Post up to `n` random buffers on each of `queues` and ring their doorbells.
+fn load(h: &mut RootComplex<Card>, t: &mut Traffic, queues: &[usize], n: usize) {
+    for &q in queues {
+        for _ in 0..n {
+            let r = &mut h.rings[0][q];
+            if !t.post(&mut h.memory, r, true) {
+                break;
+            }
+        }
+        h.kick(0, q as u16);
+    }
+}
+
+#[test]
+fn device_reset_in_the_middle_of_traffic_loses_and_doubles_nothing_and_then_no_dma() {
+    for (seed, after) in [(1u64, 300u64), (2, 900), (3, 2000), (4, 5000)] {
+        let mut h = card();
+        h.devices[0].echo = true;
+        let mut t = Traffic::new(seed, DATA, 0x100_0000);
+        load(&mut h, &mut t, &[0, 1, 2], 40);
+        h.idle(after);
+        h.common_write(0, ferrio_sim::host::virtio::common::DEVICE_STATUS, 1, 0);
+        assert!(
+            h.run_until(200_000, |h| !h.sides[0].resetting),
+            "seed {seed}: the reset never completed"
+        );
+        let done_at = h.cycle;
+        assert_eq!(h.device_status(0), 0);
+        // Every buffer the device finished has exactly one used descriptor (the ring model
+        // panics on a second one), and there is none for the others.
+        let got = t.drain(&mut h.memory, &mut h.rings[0]);
+        assert_eq!(got as u64, h.devices[0].echoed, "seed {seed}");
+        // Nothing touches host memory after the reset completed.
+        h.idle(3_000);
+        assert!(h.dma.reads.iter().all(|r| r.0 <= done_at), "seed {seed}: a read after the reset");
+        assert!(h.dma.writes.iter().all(|w| w.0 <= done_at), "seed {seed}: a write after the reset");
+        // And the function works again.
+        for mut r in std::mem::take(&mut h.rings[0]) {
+            r.release(&mut h.memory);
+        }
+        h.virtio_init(0, WANT, true).unwrap();
+        let mut t2 = Traffic::new(seed + 100, DATA + 0x200_0000, 0x100_0000);
+        run_traffic(&mut h, &mut t2, &[0, 1], 200, seed);
+    }
+}
+
+#[test]
+fn pci_49_pci_50_pci_51_queue_reset_in_the_middle_of_traffic_then_no_dma_for_that_queue() {
+    use ferrio_sim::host::ring::DriverRing;
+    use ferrio_sim::host::virtio::common;
+    for (seed, after) in [(5u64, 400u64), (6, 1500), (7, 4000)] {
+        let mut h = card();
+        h.devices[0].echo = true;
+        let mut t = Traffic::new(seed, DATA, 0x100_0000);
+        load(&mut h, &mut t, &[0, 1, 2], 40);
+        h.idle(after);
+        h.common_write(0, common::QUEUE_SELECT, 2, 1);
+        h.common_write(0, common::QUEUE_RESET, 2, 1);
+        assert!(
+            h.run_until(200_000, |h| h.sides[0].queue_resetting.is_none()),
+            "seed {seed}: the queue reset never completed"
+        );
+        let done_at = h.cycle;
+        assert_eq!(h.common_read(0, common::QUEUE_RESET, 2), 0);
+        // Queue 1's buffers finished before the reset have their used descriptors; after it,
+        // queue 1's ring and buffers are the driver's again: any access fails the test.
+        let mut r1 = std::mem::replace(&mut h.rings[0][1], DriverRing::new(&mut h.memory, 0, 1, 16, 0x3_0000_0000, 0x3_0008_0000, 0x3_0008_1000));
+        while let Some(u) = r1.poll_used(&mut h.memory) {
+            t.check(&h.memory, &u);
+        }
+        r1.release(&mut h.memory);
+        // The other queues carry on to the end.
+        assert!(h.run_until(500_000, |h| h.devices[0].idle() && h.clients[0].idle));
+        t.drain(&mut h.memory, &mut h.rings[0]);
+        assert_eq!(t.completed, h.devices[0].echoed, "seed {seed}: lost or doubled");
+        assert!(
+            h.dma.reads.iter().filter(|r| r.0 > done_at).all(|r| r.2 < 0x1_0010_0000 || r.2 >= 0x1_0020_0000),
+            "seed {seed}: queue 1's ring was read after its reset"
+        );
+        // PCI-51: re-enabled with a new size and ring, it runs again from slot 0, wrap 1.
+        h.common_write(0, common::QUEUE_SELECT, 2, 1);
+        h.common_write(0, common::QUEUE_SIZE, 2, 16);
+        for (off, v) in [(common::QUEUE_DESC, 0x3_0000_0000u64), (common::QUEUE_DRIVER, 0x3_0008_0000), (common::QUEUE_DEVICE, 0x3_0008_1000)] {
+            h.common_write(0, off, 8, v);
+        }
+        h.common_write(0, common::QUEUE_ENABLE, 2, 1);
+        let mut t2 = Traffic::new(seed + 100, DATA + 0x200_0000, 0x100_0000);
+        run_traffic(&mut h, &mut t2, &[1], 100, seed);
+        assert_eq!(h.rings[0][1].size, 16);
     }
 }
