@@ -18,19 +18,22 @@
 //! | `malformed`, `unsupported` | out | one-cycle pulses per dropped malformed TLP / Unsupported Request |
 //! | `fN_command`, `fN_bar0`, `fN_device_control`, `fN_msix_control` | out | live configuration registers (Device Control holds MPS and MRRS for the DMA engine) |
 //! | `fN_devcfg_*` | out/in | the device-configuration window of function N, served by its device ([`VirtioPciFunction`]) |
-//! | `fN_config_changed`, `fN_needs_reset`, `fN_queue_irq`, `fN_queue_irq_index`, `fN_idle` | in | events from function N's data path and device |
+//! | `fN_config_changed`, `fN_needs_reset`, `fN_idle` | in | events from function N's device; `fN_idle`: the device holds no buffer |
+//! | `fN_queue_irq`, `fN_queue_irq_index` | in | a used-buffer notification from outside the queue engine (the transport tests drive it); OR-ed with the engine's |
 //! | `fN_resetting`, `fN_queue_resetting`, `fN_queue_reset_index`, `fN_notify_*` | out | to function N's data path |
-//! | `dma_rd_*`, `dma_wr_*` | in/out | the [`DmaEngine`]'s client channels (docs/ARCHITECTURE.md, "DMA engine") |
+//! | `fN_seg_*`, `fN_done_*` | out/in | function N's queue engine ([`PackedQueueEngine`]) to its device: buffers as segments, completions back |
+//! | `dma0`, `dma1` | client port | the DMA port of function N's device (docs/ARCHITECTURE.md, "DMA engine") |
 //! | `dma_unexpected`, `dma_timeout`, `dma_idle` | out | a completion dropped; a read ended by the completion timeout; nothing in flight |
 //!
 //! Received completions go to the DMA engine ([`RxRouter`]), everything else to the completer.
-//! The `fN_` data-path ports and the DMA client channels are where the queue engine and the
-//! devices (issues 4-6) attach; until then they are ports of the core so tests can play them.
+//! A [`DmaArbiter`] shares the DMA engine among both queue engines and both devices' ports.
+//! The device ports are where virtio-net and virtio-blk attach (issues 5, 6); until then the
+//! host model plays the devices.
 
 use crate::dma::{DmaArbiter, DmaClientPort, DmaEngine, DmaServerPort, RxRouter};
-use crate::virtqueue::PackedQueueEngine;
 use crate::tlp::{ConfigSpace, InterruptTx, RequestCompleter, TlpSink, TlpSource, TxArbiter};
 use crate::transport::{CardConfig, VirtioPciFunction};
+use crate::virtqueue::PackedQueueEngine;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]

@@ -3,8 +3,8 @@
 //! notify region and the device-config window. Test names cite the PCI-n rows of
 //! `shared/virtio/pci-transport.md` (docs/CONFORMANCE.md maps them).
 
-use ferrio_sim::host::virtio::{common, feature, status, InitError, MSI_ADDRESS};
 use ferrio_sim::host::ring::DriverRing;
+use ferrio_sim::host::virtio::{common, feature, status, InitError, MSI_ADDRESS};
 use ferrio_sim::host::{Interrupt, Link, LinkRate, RootComplex};
 use ferrio_sim::models::{Card, CardProxy};
 use ferrio_sim::tlp::{bdf, CplStatus, Kind, Tlp};

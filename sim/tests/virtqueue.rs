@@ -5,8 +5,8 @@
 
 use ferrio_sim::host::ring::{Segment, EVENT_DESC, EVENT_DISABLE, EVENT_ENABLE};
 use ferrio_sim::host::virtio::{feature, status};
-use ferrio_sim::host::{Access, Interrupt, RootComplex};
 use ferrio_sim::host::CardPort;
+use ferrio_sim::host::{Access, Interrupt, RootComplex};
 use ferrio_sim::models::{Card, CardQ32k};
 
 const WANT: u64 = feature::VERSION_1
@@ -37,7 +37,12 @@ fn seg(addr: u64, len: u32, write: bool) -> Segment {
 }
 
 /// Run until queue `q` of function `f` has a used descriptor; returns it.
-fn wait_used(h: &mut RootComplex<Card>, f: u8, q: usize, limit: u64) -> ferrio_sim::host::ring::Used {
+fn wait_used(
+    h: &mut RootComplex<Card>,
+    f: u8,
+    q: usize,
+    limit: u64,
+) -> ferrio_sim::host::ring::Used {
     for _ in 0..limit {
         let mem = &mut h.memory;
         if let Some(u) = h.rings[f as usize][q].poll_used(mem) {
@@ -58,7 +63,12 @@ fn pq_1_pq_10_pq_14_echo_copies_a_chain_and_reports_the_bytes_written() {
     let id = r
         .post_chain(
             &mut h.memory,
-            &[seg(DATA, 100, false), seg(DATA + 100, 200, false), seg(DATA + 0x1000, 128, true), seg(DATA + 0x2000, 500, true)],
+            &[
+                seg(DATA, 100, false),
+                seg(DATA + 100, 200, false),
+                seg(DATA + 0x1000, 128, true),
+                seg(DATA + 0x2000, 500, true),
+            ],
         )
         .unwrap();
     h.kick(0, 0);
@@ -69,7 +79,10 @@ fn pq_1_pq_10_pq_14_echo_copies_a_chain_and_reports_the_bytes_written() {
     got.extend(h.memory.read_vec(DATA + 0x2000, 172));
     assert_eq!(got, src);
     assert!(
-        h.run_until(2_000, |h| h.interrupts.iter().any(|i| matches!(i, Interrupt::Msi { data: 0x100, .. }))),
+        h.run_until(2_000, |h| h
+            .interrupts
+            .iter()
+            .any(|i| matches!(i, Interrupt::Msi { data: 0x100, .. }))),
         "queue 0's vector fires"
     );
 }
@@ -77,7 +90,11 @@ fn pq_1_pq_10_pq_14_echo_copies_a_chain_and_reports_the_bytes_written() {
 /// The 16 bytes of ring slot `slot`: (len, id, flags).
 fn slot(h: &RootComplex<Card>, f: u8, q: usize, slot: u64) -> (u32, u16, u16) {
     let at = h.rings[f as usize][q].desc + 16 * slot;
-    (h.memory.read_u32(at + 8), h.memory.read_u16(at + 12), h.memory.read_u16(at + 14))
+    (
+        h.memory.read_u32(at + 8),
+        h.memory.read_u16(at + 12),
+        h.memory.read_u16(at + 14),
+    )
 }
 
 /// Run until the device (by hand) holds `n` buffers.
@@ -101,8 +118,12 @@ fn pq_3_pq_4_pq_13_pq_19_the_digests_worked_example_slot_by_slot() {
     let mut h = card_with(0, |q, max| if q == 0 { 4 } else { max });
     // Lap 1: A (id 0, one writable descriptor), B (id 1, one readable descriptor).
     h.memory.write(DATA + 0x100, &[9; 8]);
-    let a = h.rings[0][0].post_chain(&mut h.memory, &[seg(DATA, 64, true)]).unwrap();
-    let b = h.rings[0][0].post_chain(&mut h.memory, &[seg(DATA + 0x100, 8, false)]).unwrap();
+    let a = h.rings[0][0]
+        .post_chain(&mut h.memory, &[seg(DATA, 64, true)])
+        .unwrap();
+    let b = h.rings[0][0]
+        .post_chain(&mut h.memory, &[seg(DATA + 0x100, 8, false)])
+        .unwrap();
     assert_eq!((a, b), (0, 1));
     h.kick(0, 0);
     wait_received(&mut h, 0, 2);
@@ -120,7 +141,11 @@ fn pq_3_pq_4_pq_13_pq_19_the_digests_worked_example_slot_by_slot() {
     let c = h.rings[0][0]
         .post_chain(
             &mut h.memory,
-            &[seg(DATA + 0x1000, 16, false), seg(DATA + 0x2000, 4096, false), seg(DATA + 0x4000, 1, true)],
+            &[
+                seg(DATA + 0x1000, 16, false),
+                seg(DATA + 0x2000, 4096, false),
+                seg(DATA + 0x4000, 1, true),
+            ],
         )
         .unwrap();
     assert_eq!(c, 2);
@@ -152,9 +177,14 @@ fn pq_3_pq_4_pq_13_pq_19_the_digests_worked_example_slot_by_slot() {
 fn pq_9_pq_12_pq_13_out_of_order_completion_skips_by_the_completed_buffers_size() {
     let mut h = card_with(0, |q, max| if q == 0 { 8 } else { max });
     let x = h.rings[0][0]
-        .post_chain(&mut h.memory, &[seg(DATA, 16, false), seg(DATA + 0x100, 64, true)])
+        .post_chain(
+            &mut h.memory,
+            &[seg(DATA, 16, false), seg(DATA + 0x100, 64, true)],
+        )
         .unwrap();
-    let y = h.rings[0][0].post_chain(&mut h.memory, &[seg(DATA + 0x200, 64, true)]).unwrap();
+    let y = h.rings[0][0]
+        .post_chain(&mut h.memory, &[seg(DATA + 0x200, 64, true)])
+        .unwrap();
     h.kick(0, 0);
     wait_received(&mut h, 0, 2);
     let bufs: Vec<_> = h.devices[0].received.drain(..).collect();
@@ -179,7 +209,12 @@ fn pq_16_pq_17_indirect_tables_honour_only_write_and_ignore_write_on_the_indirec
         .post_indirect(
             &mut h.memory,
             table,
-            &[seg(DATA, 50, false), seg(DATA + 50, 150, false), seg(DATA + 0x1000, 100, true), seg(DATA + 0x2000, 100, true)],
+            &[
+                seg(DATA, 50, false),
+                seg(DATA + 50, 150, false),
+                seg(DATA + 0x1000, 100, true),
+                seg(DATA + 0x2000, 100, true),
+            ],
         )
         .unwrap();
     // PQ-17: WRITE on the indirect descriptor itself means nothing.
@@ -192,7 +227,11 @@ fn pq_16_pq_17_indirect_tables_honour_only_write_and_ignore_write_on_the_indirec
     let mut got = h.memory.read_vec(DATA + 0x1000, 100);
     got.extend(h.memory.read_vec(DATA + 0x2000, 100));
     assert_eq!(got, src);
-    assert_eq!(h.rings[0][1].used_position(), (1, true), "an indirect buffer takes one slot");
+    assert_eq!(
+        h.rings[0][1].used_position(),
+        (1, true),
+        "an indirect buffer takes one slot"
+    );
     assert_eq!(h.devices[0].log[0].segments.len(), 4);
 }
 
@@ -203,7 +242,10 @@ fn pq_19_event_suppression_enable_disable_and_desc() {
     h.memory.write(DATA, &[1; 64]);
     let post = |h: &mut RootComplex<Card>, k: u64| {
         h.rings[0][2]
-            .post_chain(&mut h.memory, &[seg(DATA, 8, false), seg(DATA + 0x1000 + 64 * k, 8, true)])
+            .post_chain(
+                &mut h.memory,
+                &[seg(DATA, 8, false), seg(DATA + 0x1000 + 64 * k, 8, true)],
+            )
             .unwrap();
         h.kick(0, 2);
         wait_used(h, 0, 2, 20_000);
@@ -229,6 +271,36 @@ fn pq_19_event_suppression_enable_disable_and_desc() {
     h.rings[0][2].set_event(&mut h.memory, EVENT_ENABLE, 0, false);
     post(&mut h, 6);
     assert_eq!(queue_irqs(&h, 2), 3);
+    // PQ-20: the engine leaves the Device Event Suppression structure as the driver zeroed it.
+    assert_eq!(
+        h.rings[0][2].device_event(&h.memory),
+        (EVENT_ENABLE, 0, false)
+    );
+}
+
+#[test]
+fn pq_8_pq_10_buffers_reach_the_device_in_ring_order_with_segments_in_chain_order() {
+    let mut h = card();
+    let mut want = Vec::new();
+    for k in 0..6u64 {
+        let segs: Vec<Segment> = (0..=k)
+            .map(|j| seg(DATA + 0x1000 * k + 0x10 * j, 8 + j as u32, j == k))
+            .collect();
+        let id = h.rings[0][3].post_chain(&mut h.memory, &segs).unwrap();
+        want.push((id, segs));
+    }
+    h.kick(0, 3);
+    wait_received(&mut h, 0, 6);
+    for (b, (id, segs)) in h.devices[0].received.iter().zip(&want) {
+        assert_eq!(b.token & 0xffff, *id as u32, "ring order");
+        let got: Vec<(u64, u32, bool)> = b
+            .segments
+            .iter()
+            .map(|s| (s.addr, s.len, s.write))
+            .collect();
+        let exp: Vec<(u64, u32, bool)> = segs.iter().map(|s| (s.addr, s.len, s.write)).collect();
+        assert_eq!(got, exp, "chain order");
+    }
 }
 
 #[test]
@@ -237,7 +309,10 @@ fn pq_22_repeated_doorbells_with_nothing_new_are_harmless() {
     h.devices[0].echo = true;
     h.memory.write(DATA, &[3; 32]);
     h.rings[0][0]
-        .post_chain(&mut h.memory, &[seg(DATA, 32, false), seg(DATA + 0x100, 32, true)])
+        .post_chain(
+            &mut h.memory,
+            &[seg(DATA, 32, false), seg(DATA + 0x100, 32, true)],
+        )
         .unwrap();
     for _ in 0..5 {
         h.kick(0, 0);
@@ -247,7 +322,10 @@ fn pq_22_repeated_doorbells_with_nothing_new_are_harmless() {
         h.kick(0, 0);
     }
     h.quiesce();
-    assert!(h.rings[0][0].poll_used(&mut h.memory).is_none(), "one buffer, one used descriptor");
+    assert!(
+        h.rings[0][0].poll_used(&mut h.memory).is_none(),
+        "one buffer, one used descriptor"
+    );
     assert_eq!(h.devices[0].echoed, 1);
     assert_eq!(h.device_status(0) & status::DEVICE_NEEDS_RESET, 0);
 }
@@ -274,9 +352,13 @@ fn assert_needs_reset(h: &mut RootComplex<Card>, what: &str) {
         0,
         "{what}: DEVICE_NEEDS_RESET"
     );
-    assert!(h.devices[0].log.is_empty(), "{what}: a buffer reached the device");
+    assert!(
+        h.devices[0].log.is_empty(),
+        "{what}: a buffer reached the device"
+    );
     h.memory.revoke_all();
-    h.virtio_reset(0, 64).unwrap_or_else(|e| panic!("{what}: reset: {e:?}"));
+    h.virtio_reset(0, 64)
+        .unwrap_or_else(|e| panic!("{what}: reset: {e:?}"));
 }
 
 fn illegal(what: &str, want: u64, build: impl Fn(&mut RootComplex<Card>)) {
@@ -315,15 +397,21 @@ fn pq_16_illegal_indirect_descriptor_with_next_sets_device_needs_reset() {
 
 #[test]
 fn pq_16_illegal_zero_length_and_misaligned_indirect_tables_set_device_needs_reset() {
-    illegal("zero-length table", WANT, |h| raw(h, 0, 0, DATA + 0x8000, 0, 0, INDIRECT));
-    illegal("table of 24 bytes", WANT, |h| raw(h, 0, 0, DATA + 0x8000, 24, 0, INDIRECT));
+    illegal("zero-length table", WANT, |h| {
+        raw(h, 0, 0, DATA + 0x8000, 0, 0, INDIRECT)
+    });
+    illegal("table of 24 bytes", WANT, |h| {
+        raw(h, 0, 0, DATA + 0x8000, 24, 0, INDIRECT)
+    });
 }
 
 #[test]
 fn pq_16_illegal_indirect_without_indirect_desc_negotiated_sets_device_needs_reset() {
-    illegal("INDIRECT not negotiated", WANT & !feature::INDIRECT_DESC, |h| {
-        raw(h, 0, 0, DATA + 0x8000, 16, 0, INDIRECT)
-    });
+    illegal(
+        "INDIRECT not negotiated",
+        WANT & !feature::INDIRECT_DESC,
+        |h| raw(h, 0, 0, DATA + 0x8000, 16, 0, INDIRECT),
+    );
 }
 
 #[test]
@@ -346,7 +434,15 @@ fn pq_11_illegal_chain_round_the_whole_ring_or_past_64_segments_sets_device_need
     let mut h = card();
     h.memory.allow(DATA, 0x10_0000, Access::ReadWrite, "data");
     for s in (0..65).rev() {
-        raw(&mut h, 0, s, DATA + 0x100 * s, 8, 0, if s < 64 { NEXT } else { 0 });
+        raw(
+            &mut h,
+            0,
+            s,
+            DATA + 0x100 * s,
+            8,
+            0,
+            if s < 64 { NEXT } else { 0 },
+        );
     }
     h.kick(0, 0);
     assert_needs_reset(&mut h, "chain of 65");
@@ -384,14 +480,23 @@ fn pq_11_a_chain_of_64_segments_is_taken_whole() {
     let u = wait_used(&mut h, 0, 0, 50_000);
     assert_eq!(u.len, 512);
     for k in 0..32u64 {
-        assert_eq!(h.memory.read_vec(DATA + 0x1000 + 64 * k, 16), src[16 * k as usize..16 * k as usize + 16]);
+        assert_eq!(
+            h.memory.read_vec(DATA + 0x1000 + 64 * k, 16),
+            src[16 * k as usize..16 * k as usize + 16]
+        );
     }
 }
 
 use ferrio_sim::host::traffic::Traffic;
 
 /// Echo traffic on queues `queues` of function 0 until `n` buffers came back checked.
-fn run_traffic<C: CardPort>(h: &mut RootComplex<C>, t: &mut Traffic, queues: &[usize], n: u64, seed: u64) {
+fn run_traffic<C: CardPort>(
+    h: &mut RootComplex<C>,
+    t: &mut Traffic,
+    queues: &[usize],
+    n: u64,
+    seed: u64,
+) {
     use rand::{Rng, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     h.devices[0].echo = true;
@@ -420,9 +525,16 @@ fn run_traffic<C: CardPort>(h: &mut RootComplex<C>, t: &mut Traffic, queues: &[u
         h.idle(rng.gen_range(50..400));
         let got = t.drain(&mut h.memory, &mut h.rings[0]);
         stalled = if got == 0 { stalled + 1 } else { 0 };
-        assert!(stalled < 2_000, "no progress: {} of {n} buffers back", t.completed);
+        assert!(
+            stalled < 2_000,
+            "no progress: {} of {n} buffers back",
+            t.completed
+        );
     }
-    assert_eq!(h.devices[0].echoed - echoed_before, t.completed - completed_before);
+    assert_eq!(
+        h.devices[0].echoed - echoed_before,
+        t.completed - completed_before
+    );
     assert_eq!(h.device_status(0) & status::DEVICE_NEEDS_RESET, 0);
 }
 
@@ -441,17 +553,32 @@ fn pq_2_pq_5_pq_8_pq_21_random_traffic_of_10000_buffers_on_four_queues_of_mixed_
         let mut h = card_with(0, |q, max| sizes.get(q as usize).copied().unwrap_or(max));
         let mut t = Traffic::new(seed, DATA, 0x100_0000);
         run_traffic(&mut h, &mut t, &[0, 1, 2, 3], 10_000, seed);
-        eprintln!("seed {seed}: {} buffers, {} bytes, {} cycles", t.completed, t.bytes, h.cycle);
+        eprintln!(
+            "seed {seed}: {} buffers, {} bytes, {} cycles",
+            t.completed, t.bytes, h.cycle
+        );
     }
 }
 
 #[test]
 fn pq_2_queue_sizes_1_2_3_255_256_and_32768_carry_traffic_and_all_but_32768_wrap() {
-    for (size, n) in [(1u16, 40u64), (2, 40), (3, 60), (255, 600), (256, 600), (32768, 300)] {
+    for (size, n) in [
+        (1u16, 40u64),
+        (2, 40),
+        (3, 60),
+        (255, 600),
+        (256, 600),
+        (32768, 300),
+    ] {
         let mut h = RootComplex::new(CardQ32k::new());
         assert_eq!(h.enumerate().len(), 2);
-        h.virtio_init_with(0, WANT, true, |q, max| if q == 0 { size } else { max.min(256) })
-            .unwrap();
+        h.virtio_init_with(
+            0,
+            WANT,
+            true,
+            |q, max| if q == 0 { size } else { max.min(256) },
+        )
+        .unwrap();
         let mut t = Traffic::new(size as u64, DATA, 0x100_0000);
         t.max_bytes = 64;
         run_traffic(&mut h, &mut t, &[0], n, 7);
@@ -493,8 +620,14 @@ fn device_reset_in_the_middle_of_traffic_loses_and_doubles_nothing_and_then_no_d
         assert_eq!(got as u64, h.devices[0].echoed, "seed {seed}");
         // Nothing touches host memory after the reset completed.
         h.idle(3_000);
-        assert!(h.dma.reads.iter().all(|r| r.0 <= done_at), "seed {seed}: a read after the reset");
-        assert!(h.dma.writes.iter().all(|w| w.0 <= done_at), "seed {seed}: a write after the reset");
+        assert!(
+            h.dma.reads.iter().all(|r| r.0 <= done_at),
+            "seed {seed}: a read after the reset"
+        );
+        assert!(
+            h.dma.writes.iter().all(|w| w.0 <= done_at),
+            "seed {seed}: a write after the reset"
+        );
         // And the function works again.
         for mut r in std::mem::take(&mut h.rings[0]) {
             r.release(&mut h.memory);
@@ -525,7 +658,18 @@ fn pci_49_pci_50_pci_51_queue_reset_in_the_middle_of_traffic_then_no_dma_for_tha
         assert_eq!(h.common_read(0, common::QUEUE_RESET, 2), 0);
         // Queue 1's buffers finished before the reset have their used descriptors; after it,
         // queue 1's ring and buffers are the driver's again: any access fails the test.
-        let mut r1 = std::mem::replace(&mut h.rings[0][1], DriverRing::new(&mut h.memory, 0, 1, 16, 0x3_0000_0000, 0x3_0008_0000, 0x3_0008_1000));
+        let mut r1 = std::mem::replace(
+            &mut h.rings[0][1],
+            DriverRing::new(
+                &mut h.memory,
+                0,
+                1,
+                16,
+                0x3_0000_0000,
+                0x3_0008_0000,
+                0x3_0008_1000,
+            ),
+        );
         while let Some(u) = r1.poll_used(&mut h.memory) {
             t.check(&h.memory, &u);
         }
@@ -533,15 +677,26 @@ fn pci_49_pci_50_pci_51_queue_reset_in_the_middle_of_traffic_then_no_dma_for_tha
         // The other queues carry on to the end.
         assert!(h.run_until(500_000, |h| h.devices[0].idle() && h.clients[0].idle));
         t.drain(&mut h.memory, &mut h.rings[0]);
-        assert_eq!(t.completed, h.devices[0].echoed, "seed {seed}: lost or doubled");
+        assert_eq!(
+            t.completed, h.devices[0].echoed,
+            "seed {seed}: lost or doubled"
+        );
         assert!(
-            h.dma.reads.iter().filter(|r| r.0 > done_at).all(|r| r.2 < 0x1_0010_0000 || r.2 >= 0x1_0020_0000),
+            h.dma
+                .reads
+                .iter()
+                .filter(|r| r.0 > done_at)
+                .all(|r| r.2 < 0x1_0010_0000 || r.2 >= 0x1_0020_0000),
             "seed {seed}: queue 1's ring was read after its reset"
         );
         // PCI-51: re-enabled with a new size and ring, it runs again from slot 0, wrap 1.
         h.common_write(0, common::QUEUE_SELECT, 2, 1);
         h.common_write(0, common::QUEUE_SIZE, 2, 16);
-        for (off, v) in [(common::QUEUE_DESC, 0x3_0000_0000u64), (common::QUEUE_DRIVER, 0x3_0008_0000), (common::QUEUE_DEVICE, 0x3_0008_1000)] {
+        for (off, v) in [
+            (common::QUEUE_DESC, 0x3_0000_0000u64),
+            (common::QUEUE_DRIVER, 0x3_0008_0000),
+            (common::QUEUE_DEVICE, 0x3_0008_1000),
+        ] {
             h.common_write(0, off, 8, v);
         }
         h.common_write(0, common::QUEUE_ENABLE, 2, 1);

@@ -1,6 +1,8 @@
 //! `cargo xtask bench sim`: simulation speed of every Verilated top (and of rust-hdl's simulator
-//! on the same blocks, for comparison). Prints a table for docs/PERFORMANCE.md and writes it to
-//! `target/ferrio/bench/sim.md`. Later issues add `bench blk` and `bench net`.
+//! on the same blocks, for comparison). `cargo xtask bench echo`: the echo device's throughput
+//! and doorbell-to-used latency through the whole card over a Gen1 and a Gen2 x1 link. Each
+//! prints a table for docs/PERFORMANCE.md and writes it to `target/ferrio/bench/<name>.md`.
+//! Later issues add `bench blk` and `bench net`.
 
 use crate::setup::{self, Need};
 use crate::tools;
@@ -11,7 +13,8 @@ use std::process::Command;
 pub fn command(what: &str) -> Result<()> {
     match what {
         "sim" => sim(),
-        other => bail!("no benchmark called {other}; available: sim"),
+        "echo" => echo(),
+        other => bail!("no benchmark called {other}; available: sim, echo"),
     }
 }
 
@@ -49,6 +52,63 @@ fn sim() -> Result<()> {
     let dir = tools::out_dir().join("bench");
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("sim.md"), &table)?;
+    println!("{table}");
+    Ok(())
+}
+
+fn run_example(name: &str) -> Result<String> {
+    setup::ensure(Need::Verilator)?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    println!("[bench] building and running sim/examples/{name}.rs (release profile) ...");
+    let out = tools::run(
+        Command::new(cargo).current_dir(tools::root()).args([
+            "run",
+            "-q",
+            "--release",
+            "-p",
+            "ferrio-sim",
+            "--example",
+            name,
+        ]),
+        name,
+    )?;
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn echo() -> Result<()> {
+    let out = run_example("bench_echo")?;
+    let mut lat = String::from(
+        "| link | buffer | doorbell to used descriptor, cycles (min / median / max of 20) |\n|---|---:|---|\n",
+    );
+    let mut tp = String::from(
+        "| link | buffer | buffers measured | MB/s | TLP-limited ceiling MB/s | share | buffers/s |\n|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        let link = v["link"].as_str().unwrap_or("?");
+        if v["kind"] == "latency" {
+            writeln!(
+                lat,
+                "| {link} x1 | {} B | {} / {} / {} |",
+                v["bytes"], v["min_cycles"], v["median_cycles"], v["max_cycles"]
+            )?;
+        } else {
+            writeln!(
+                tp,
+                "| {link} x1 | {} B | {} | {:.1} | {:.1} | {:.1} % | {:.0} |",
+                v["bytes"],
+                v["buffers"],
+                v["mb_per_s"].as_f64().unwrap_or(0.0),
+                v["ceiling_mb_per_s"].as_f64().unwrap_or(0.0),
+                100.0 * v["share"].as_f64().unwrap_or(0.0),
+                v["buffers_per_s"].as_f64().unwrap_or(0.0)
+            )?;
+        }
+    }
+    let table = format!("{tp}\n{lat}");
+    let dir = tools::out_dir().join("bench");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("echo.md"), &table)?;
     println!("{table}");
     Ok(())
 }

@@ -253,7 +253,11 @@ always @(posedge clock) begin
 ",
     );
     for i in 0..n {
-        writeln!(v, "    16'd{i}: begin qa_size <= q{i}_size; qa_desc <= q{i}_desc; end").unwrap();
+        writeln!(
+            v,
+            "    16'd{i}: begin qa_size <= q{i}_size; qa_desc <= q{i}_desc; end"
+        )
+        .unwrap();
     }
     v += "    default: begin qa_size <= 16'h0; qa_desc <= 64'h0; end
   endcase
@@ -279,7 +283,11 @@ always @(*) begin
   event_idx_on = drv_lo[{eidx}];
 end
 ",
-        pad = if n < 16 { format!("{}'h0, ", 16 - n) } else { String::new() },
+        pad = if n < 16 {
+            format!("{}'h0, ", 16 - n)
+        } else {
+            String::new()
+        },
         en = enables.join(", "),
         ind = features::INDIRECT_DESC,
         eidx = features::EVENT_IDX,

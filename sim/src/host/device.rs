@@ -33,11 +33,21 @@ pub struct Buffer {
 /// Largest DMA request the echo device makes.
 const CHUNK: u64 = 4096;
 
+/// A buffer the echo device is working on.
 #[derive(Debug)]
-enum Echo {
-    Idle,
-    Reading { buf: Buffer, reads: usize, first: usize },
-    Writing { buf: Buffer, written: u32, writes: usize, first: usize },
+struct Job {
+    buf: Buffer,
+    /// Its reads are `reads_first..reads_first + reads` of the DMA client's reads.
+    reads_first: usize,
+    reads: usize,
+    reads_seen: usize,
+    /// Where the next byte goes: writable segment and offset in it.
+    wseg: usize,
+    woff: u64,
+    written: u64,
+    failed: bool,
+    /// Index (in the DMA client's writes) after its last write.
+    writes_end: usize,
 }
 
 /// What the card's device ports need from the model in one cycle.
@@ -67,7 +77,11 @@ pub struct Device {
     partial: Option<Buffer>,
     /// Completions waiting to go to the card, in order.
     pub completions: VecDeque<(u16, u32, u32)>,
-    state: Echo,
+    jobs: VecDeque<Job>,
+    reads_issued: usize,
+    writes_issued: usize,
+    /// Buffers the echo device works on at once (reads of the next overlap writes of this).
+    pub depth: usize,
     /// Buffers the echo device completed, and reads of it that failed.
     pub echoed: u64,
     pub read_errors: u64,
@@ -85,7 +99,10 @@ impl Default for Device {
             received: VecDeque::new(),
             partial: None,
             completions: VecDeque::new(),
-            state: Echo::Idle,
+            jobs: VecDeque::new(),
+            reads_issued: 0,
+            writes_issued: 0,
+            depth: 4,
             echoed: 0,
             read_errors: 0,
             log: Vec::new(),
@@ -112,7 +129,7 @@ impl Device {
         self.partial.is_none()
             && self.received.is_empty()
             && self.completions.is_empty()
-            && matches!(self.state, Echo::Idle)
+            && self.jobs.is_empty()
     }
 
     pub fn inputs(&self) -> DeviceInputs {
@@ -149,83 +166,99 @@ impl Device {
         }
     }
 
-    /// The echo device's work for this cycle, through its DMA client.
+    /// The echo device's work for this cycle, through its DMA client: start buffers (up to
+    /// `depth`), turn each read's bytes into writes as soon as they arrive (so the card reads
+    /// and writes at once), and complete buffers in order once their writes are done.
     pub fn step(&mut self, dma: &mut DmaClient) {
         if !self.echo {
             return;
         }
-        self.state = match std::mem::replace(&mut self.state, Echo::Idle) {
-            Echo::Idle => match self.received.pop_front() {
-                None => Echo::Idle,
-                Some(buf) => {
-                    let first = dma.read_results.len();
-                    let mut reads = 0;
-                    for s in buf.segments.iter().filter(|s| !s.write) {
-                        let mut off = 0u64;
-                        while off < s.len as u64 {
-                            let n = (s.len as u64 - off).min(CHUNK);
-                            dma.read(self.function, s.addr + off, n as u16);
-                            off += n;
-                            reads += 1;
-                        }
-                    }
-                    Echo::Reading { buf, reads, first }
-                }
-            },
-            Echo::Reading { buf, reads, first } => {
-                if dma.read_results.len() < first + reads {
-                    Echo::Reading { buf, reads, first }
-                } else {
-                    let mut data = Vec::new();
-                    let mut failed = false;
-                    for r in &dma.read_results[first..first + reads] {
-                        failed |= r.error;
-                        data.extend_from_slice(&r.data);
-                    }
-                    if failed {
-                        self.read_errors += 1;
-                        data.clear();
-                    }
-                    let wfirst = dma.write_results.len();
-                    let mut writes = 0;
-                    let mut at = 0usize;
-                    for s in buf.segments.iter().filter(|s| s.write) {
-                        let mut off = 0u64;
-                        while off < s.len as u64 && at < data.len() {
-                            let n = (s.len as u64 - off).min(CHUNK).min((data.len() - at) as u64);
-                            dma.write(self.function, s.addr + off, data[at..at + n as usize].to_vec());
-                            off += n;
-                            at += n as usize;
-                            writes += 1;
-                        }
-                    }
-                    Echo::Writing {
-                        buf,
-                        written: at as u32,
-                        writes,
-                        first: wfirst,
-                    }
+        while self.jobs.len() < self.depth {
+            let Some(buf) = self.received.pop_front() else {
+                break;
+            };
+            let first = self.reads_issued;
+            let mut reads = 0;
+            for s in buf.segments.iter().filter(|s| !s.write) {
+                let mut off = 0u64;
+                while off < s.len as u64 {
+                    let n = (s.len as u64 - off).min(CHUNK);
+                    dma.read(self.function, s.addr + off, n as u16);
+                    off += n;
+                    reads += 1;
                 }
             }
-            Echo::Writing {
+            self.reads_issued += reads;
+            self.jobs.push_back(Job {
                 buf,
-                written,
-                writes,
-                first,
-            } => {
-                if dma.write_results.len() < first + writes {
-                    Echo::Writing {
-                        buf,
-                        written,
-                        writes,
-                        first,
+                reads_first: first,
+                reads,
+                reads_seen: 0,
+                wseg: 0,
+                woff: 0,
+                written: 0,
+                failed: false,
+                writes_end: self.writes_issued,
+            });
+        }
+        for job in self.jobs.iter_mut() {
+            while job.reads_seen < job.reads
+                && dma.read_results.len() > job.reads_first + job.reads_seen
+            {
+                let r = dma.read_results[job.reads_first + job.reads_seen].clone();
+                job.reads_seen += 1;
+                if r.error {
+                    job.failed = true;
+                }
+                if job.failed {
+                    continue;
+                }
+                let wsegs: Vec<Seg> = job
+                    .buf
+                    .segments
+                    .iter()
+                    .filter(|s| s.write)
+                    .copied()
+                    .collect();
+                let mut at = 0usize;
+                while at < r.data.len() && job.wseg < wsegs.len() {
+                    let s = wsegs[job.wseg];
+                    let n = (s.len as u64 - job.woff)
+                        .min(CHUNK)
+                        .min((r.data.len() - at) as u64);
+                    if n > 0 {
+                        dma.write(
+                            self.function,
+                            s.addr + job.woff,
+                            r.data[at..at + n as usize].to_vec(),
+                        );
+                        self.writes_issued += 1;
+                        job.writes_end = self.writes_issued;
+                        job.woff += n;
+                        at += n as usize;
+                        job.written += n;
                     }
-                } else {
-                    self.completions.push_back((buf.queue, buf.token, written));
-                    self.echoed += 1;
-                    Echo::Idle
+                    if job.woff == s.len as u64 {
+                        job.wseg += 1;
+                        job.woff = 0;
+                    }
                 }
             }
-        };
+            if job.reads_seen < job.reads {
+                break;
+            }
+        }
+        while let Some(job) = self.jobs.front() {
+            if job.reads_seen < job.reads || dma.write_results.len() < job.writes_end {
+                break;
+            }
+            let job = self.jobs.pop_front().unwrap();
+            if job.failed {
+                self.read_errors += 1;
+            }
+            self.completions
+                .push_back((job.buf.queue, job.buf.token, job.written as u32));
+            self.echoed += 1;
+        }
     }
 }

@@ -14,8 +14,8 @@
 //! | [`enumerate`] | enumeration (capability walk, BAR sizing and assignment) and the `lspci -vv`-style dump |
 //! | [`virtio`] | the virtio-pci driver steps up to DRIVER_OK |
 
-pub mod dma;
 pub mod device;
+pub mod dma;
 pub mod dma_client;
 pub mod enumerate;
 pub mod link;
@@ -27,8 +27,8 @@ pub mod virtio;
 
 use crate::models::{Card, CardProxy, CardQ32k};
 use crate::tlp::{bdf, from_beats, Beat, CplStatus, Kind, Malformed, Tlp};
-pub use dma::DmaService;
 pub use device::Device;
+pub use dma::DmaService;
 pub use dma_client::DmaClient;
 pub use link::{Link, LinkRate};
 pub use memory::{Access, HostMemory};
@@ -296,6 +296,9 @@ pub struct RootComplex<C: CardPort> {
     pub malformed: usize,
     /// Cycles a beat was offered on `rx` and not taken (the card's back-pressure).
     pub rx_stall_cycles: u64,
+    /// Cycles the link toward the card / toward the host was busy (for benchmarks).
+    pub rx_busy_cycles: u64,
+    pub tx_busy_cycles: u64,
     /// Cycles to wait for a completion before answering [`Answer::Nothing`].
     pub timeout: u64,
     /// The card's data-path and device ports of each function.
@@ -308,6 +311,8 @@ pub struct RootComplex<C: CardPort> {
     rx_free_at: u64,
     /// Cycle until which the link toward the host is busy with the card's last TLP.
     tx_free_at: u64,
+    /// Cycle of the first beat of the TLP the card is sending.
+    tx_sop_at: u64,
     /// BAR0 address of each function, once assigned ([`RootComplex::enumerate`] or by hand).
     pub bar0: [Option<u64>; 2],
     pending: Vec<Beat>,
@@ -338,12 +343,15 @@ impl<C: CardPort> RootComplex<C> {
             intx: [false; 4],
             malformed: 0,
             rx_stall_cycles: 0,
+            rx_busy_cycles: 0,
+            tx_busy_cycles: 0,
             timeout: 256,
             sides: [FunctionSide::default(), FunctionSide::default()],
             link: Link::unlimited(),
             cycle: 0,
             rx_free_at: 0,
             tx_free_at: 0,
+            tx_sop_at: 0,
             bar0: [None, None],
             pending: Vec::new(),
             memory: HostMemory::default(),
@@ -374,6 +382,8 @@ impl<C: CardPort> RootComplex<C> {
             self.malformed += 1;
         }
         let tx_ready = self.cycle >= self.tx_free_at;
+        self.rx_busy_cycles += (self.cycle < self.rx_free_at) as u64;
+        self.tx_busy_cycles += !tx_ready as u64;
         // With nothing of the caller's to send, send the next due answer to a DMA read.
         let mut beat = beat;
         let mut answer_beat = false;
@@ -389,15 +399,13 @@ impl<C: CardPort> RootComplex<C> {
                 answer_beat = true;
             }
         }
-        let (taken, sent) = self
-            .card
-            .cycle(
-                beat,
-                tx_ready,
-                &mut self.sides,
-                &mut self.clients,
-                &mut self.devices,
-            );
+        let (taken, sent) = self.card.cycle(
+            beat,
+            tx_ready,
+            &mut self.sides,
+            &mut self.clients,
+            &mut self.devices,
+        );
         self.cycle += 1;
         if answer_beat && taken {
             let (b, k) = self.answering.as_mut().unwrap();
@@ -408,11 +416,16 @@ impl<C: CardPort> RootComplex<C> {
         }
         let taken = taken && !answer_beat;
         if let Some(b) = sent {
+            if b.sop {
+                // The link starts sending a TLP with its first beat (the data link layer
+                // buffers it), so its wire time runs from here, not from its last beat.
+                self.tx_sop_at = self.cycle - 1;
+            }
             self.pending.push(b);
             if b.eop {
                 let dws = from_beats(&self.pending);
                 self.pending.clear();
-                self.tx_free_at = self.cycle + self.link.cycles(dws.len());
+                self.tx_free_at = (self.tx_sop_at + self.link.cycles(dws.len())).max(self.cycle);
                 let tlp = Tlp::decode(&dws)?;
                 if !self.dma.take(&tlp, self.cycle, &mut self.memory) {
                     self.capture_interrupt(&tlp);

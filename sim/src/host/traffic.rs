@@ -59,16 +59,26 @@ impl Traffic {
     }
 
     fn split(&mut self, total: u32, parts: usize) -> Vec<u32> {
-        let mut cuts: Vec<u32> = (1..parts).map(|_| self.rng.gen_range(1..total.max(2))).collect();
+        let mut cuts: Vec<u32> = (1..parts)
+            .map(|_| self.rng.gen_range(1..total.max(2)))
+            .collect();
         cuts.push(0);
         cuts.push(total);
         cuts.sort();
         cuts.dedup();
-        cuts.windows(2).map(|w| w[1] - w[0]).filter(|&l| l > 0).collect()
+        cuts.windows(2)
+            .map(|w| w[1] - w[0])
+            .filter(|&l| l > 0)
+            .collect()
     }
 
     /// Post one random buffer to `ring`; false when the ring has no room.
-    pub fn post(&mut self, memory: &mut HostMemory, ring: &mut DriverRing, indirect_ok: bool) -> bool {
+    pub fn post(
+        &mut self,
+        memory: &mut HostMemory,
+        ring: &mut DriverRing,
+        indirect_ok: bool,
+    ) -> bool {
         let (rlens, wlens) = match self.fixed {
             Some(n) => (vec![n], vec![n]),
             None => {
@@ -76,12 +86,20 @@ impl Traffic {
                 let w = self.rng.gen_range(1..=self.max_bytes);
                 let rp = self.rng.gen_range(1..=3);
                 let wp = self.rng.gen_range(1..=3);
-                let rl = if r == 0 { Vec::new() } else { self.split(r, rp) };
+                let rl = if r == 0 {
+                    Vec::new()
+                } else {
+                    self.split(r, rp)
+                };
                 (rl, self.split(w, wp))
             }
         };
         let use_table = indirect_ok && self.fixed.is_none() && self.rng.gen_bool(self.indirect);
-        let slots = if use_table { 1 } else { rlens.len() + wlens.len() };
+        let slots = if use_table {
+            1
+        } else {
+            rlens.len() + wlens.len()
+        };
         if ring.free_slots() < slots as u16 {
             return false;
         }
@@ -90,11 +108,19 @@ impl Traffic {
             let a = self.alloc(l as u64);
             let data: Vec<u8> = (0..l).map(|_| self.rng.gen()).collect();
             memory.write(a, &data);
-            segs.push(Segment { addr: a, len: l, write: false });
+            segs.push(Segment {
+                addr: a,
+                len: l,
+                write: false,
+            });
         }
         for l in wlens {
             let a = self.alloc(l as u64);
-            segs.push(Segment { addr: a, len: l, write: true });
+            segs.push(Segment {
+                addr: a,
+                len: l,
+                write: true,
+            });
         }
         let posted = if use_table {
             let table = self.alloc(16 * segs.len() as u64 + 16) & !15;
@@ -115,7 +141,12 @@ impl Traffic {
         for s in u.segments.iter().filter(|s| !s.write) {
             src.extend(memory.read_vec(s.addr, s.len as usize));
         }
-        let room: u64 = u.segments.iter().filter(|s| s.write).map(|s| s.len as u64).sum();
+        let room: u64 = u
+            .segments
+            .iter()
+            .filter(|s| s.write)
+            .map(|s| s.len as u64)
+            .sum();
         let n = (src.len() as u64).min(room) as usize;
         assert_eq!(u.len as usize, n, "buffer {}: len", u.id);
         let mut dst = Vec::new();
