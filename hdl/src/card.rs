@@ -31,7 +31,9 @@
 //! host model plays the devices.
 
 use crate::dma::{DmaArbiter, DmaClientPort, DmaEngine, DmaServerPort, RxRouter};
-use crate::tlp::{ConfigSpace, InterruptTx, RequestCompleter, TlpSink, TlpSource, TxArbiter};
+use crate::tlp::{
+    ConfigSpace, InterruptTx, RequestCompleter, TlpSink, TlpSlice, TlpSource, TxArbiter,
+};
 use crate::transport::{CardConfig, VirtioPciFunction};
 use crate::virtqueue::PackedQueueEngine;
 use rust_hdl::prelude::*;
@@ -131,6 +133,7 @@ pub struct Card {
     q0: PackedQueueEngine,
     q1: PackedQueueEngine,
     requests: TxArbiter,
+    requests_slice: TlpSlice,
     config_space: ConfigSpace,
     f0: VirtioPciFunction,
     f1: VirtioPciFunction,
@@ -233,6 +236,7 @@ impl Card {
             q0: PackedQueueEngine::new(card.functions[0].num_queues as usize, false),
             q1: PackedQueueEngine::new(card.functions[1].num_queues as usize, true),
             requests: Default::default(),
+            requests_slice: Default::default(),
             config_space: ConfigSpace::new(card),
             f0: VirtioPciFunction::new(&card.functions[0], card.msix),
             f1: VirtioPciFunction::new(&card.functions[1], card.msix),
@@ -272,6 +276,8 @@ impl Logic for Card {
         self.dma.reset.next = self.core_reset.val();
         self.requests.clock.next = self.clock.val();
         self.requests.reset.next = self.core_reset.val();
+        self.requests_slice.clock.next = self.clock.val();
+        self.requests_slice.reset.next = self.core_reset.val();
 
         // Receive path: completions to the DMA engine, everything else to the completer.
         TlpSink::link(&mut self.rx, &mut self.router.rx);
@@ -282,7 +288,10 @@ impl Logic for Card {
         TlpSource::join(&mut self.dma.tx, &mut self.requests.a);
         TlpSource::join(&mut self.interrupts.tx, &mut self.requests.b);
         TlpSource::join(&mut self.completer.tx, &mut self.arbiter.a);
-        TlpSource::join(&mut self.requests.tx, &mut self.arbiter.b);
+        // A register slice after the requests are merged: their ready chain ends here, and a
+        // TLP that entered it is ordered before any later request (wr_done's promise).
+        TlpSource::join(&mut self.requests.tx, &mut self.requests_slice.rx);
+        TlpSource::join(&mut self.requests_slice.tx, &mut self.arbiter.b);
         TlpSource::link(&mut self.tx, &mut self.arbiter.tx);
 
         // The DMA engine; its client ports are ports of the core until the queue engine

@@ -191,7 +191,8 @@ wire [8:0] r_room = r_256 ? (9'd256 - {1'b0, r_addr[7:0]}) : (9'd128 - {2'b0, r_
 wire [16:0] r_top = {1'b0, r_addr[15:0]} + r_left;
 wire r_wraps = (&r_addr[63:16]) & (r_top > 17'h10000);
 wire tag_free = ~busy[issue_ptr];
-wire t_free = (t_beat == 2'd0) | ((t_beat == 2'd2) & tx$ready);
+// not from tx.ready: that comes through the transmit arbiters and would make a long path
+wire t_free = (t_beat == 2'd0);
 wire [8:0] r_end = {1'b0, r_addr[7:0]} + r_size;
 // the slot offset of the last byte: its word, its DW (for the length) and its lane
 wire [8:0] r_end_m1 = r_end - 9'd1;

@@ -14,11 +14,13 @@ pub mod config_space;
 pub mod config_table;
 pub mod interrupt_tx;
 pub mod request_completer;
+pub mod slice;
 pub mod stream;
 pub mod tx_arbiter;
 
 pub use config_space::ConfigSpace;
 pub use interrupt_tx::InterruptTx;
 pub use request_completer::RequestCompleter;
+pub use slice::TlpSlice;
 pub use stream::{TlpSink, TlpSource};
 pub use tx_arbiter::TxArbiter;

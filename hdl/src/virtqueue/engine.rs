@@ -220,7 +220,12 @@ reg [3:0] rr;                // last queue picked
 // the read in hand: descriptor k is {fa[k], fi[k]}
 reg [63:0] fa [0:7];
 reg [63:0] fi [0:7];
+// descriptors are parsed in two cycles: load from fa/fi into registers, then decide
+reg f_ld;
+reg [63:0] d_addr;
+reg [63:0] d_info;
 initial begin
+  f_ld = 1'b0; d_addr = 64'h0; d_info = 64'h0;
   fs = F_IDLE; fq = 4'h0; f_size = 16'h0; f_desc = 64'h0; f_pos = 16'h0; f_wrap = 1'b1;
   f_table = 1'b0; f_n = 4'h0; f_k = 4'h0; f_more = 1'b0; broken = 1'b0; err_pulse = 1'b0;
   in_chain = 1'b0; chain_n = 7'h0; chain_slots = 16'h0; chain_w = 1'b0; retries = 3'h0;
@@ -256,8 +261,6 @@ wire [3:0] pick = rr + 4'd1 + pick_off;
 wire any_ready = |ready_q;
 wire fq_resetting = queue_resetting & (queue_reset_index == {12'h0, fq});
 // the descriptor being parsed
-wire [63:0] d_addr = fa[f_k[2:0]];
-wire [63:0] d_info = fi[f_k[2:0]];
 wire [31:0] d_len = d_info[31:0];
 wire [15:0] d_id = d_info[47:32];
 wire [15:0] d_flags = d_info[63:48];
@@ -278,7 +281,7 @@ wire [3:0] ind_chunk = (ind_left >= 7'd8) ? 4'd8 : ind_left[3:0];
 wire p_bad_order = chain_w & ~d_write;                              // readable after writable
 wire p_too_long = (chain_n == 7'd64) | (chain_slots == f_size);     // over our cap or the queue
 wire p_ind_bad = ~indirect_on | in_chain | d_next | (d_len == 32'h0) | (d_len[3:0] != 4'h0) | (d_len > 32'd1024);
-wire parsing = (fs == F_PARSE);
+wire parsing = (fs == F_PARSE) & f_ld;
 wire p_ring = parsing & ~f_table;
 wire p_tab = parsing & f_table;
 wire p_empty = p_ring & ~d_avail;                                   // not (yet) available
@@ -295,6 +298,7 @@ wire p_stale = p_empty & in_chain;
 always @(posedge clock) begin
   if (reset | ~running) begin
     fs <= F_IDLE;
+    f_ld <= 1'b0;
     in_chain <= 1'b0;
     chain_n <= 7'h0;
     chain_slots <= 16'h0;
@@ -354,7 +358,8 @@ always @(posedge clock) begin
           end else fs <= F_PARSE;
         end
       end
-      F_PARSE: begin
+      F_PARSE: if (~f_ld) f_ld <= 1'b1; else begin
+        f_ld <= 1'b0;
         f_k <= f_k + 4'd1;
         if (p_error | (p_stale & (retries == 3'd7))) begin
           broken <= 1'b1;
@@ -416,6 +421,12 @@ always @(posedge clock) begin
     endcase
   end
 end
+always @(posedge clock) begin
+  if ((fs == F_PARSE) & ~f_ld) begin
+    d_addr <= fa[f_k[2:0]];
+    d_info <= fi[f_k[2:0]];
+  end
+end
 // descriptor beats land in fa/fi: even beats are addresses, odd beats len/id/flags
 always @(posedge clock) begin
   if ((fs == F_RECV) & f_beat) begin
@@ -473,7 +484,7 @@ end
 
 // ---- used side: IDLE -> CFG -> CFG2 -> W1 -> D1 -> W2 -> D2 -> WAIT (-> W1 ...) -> EVQ -> EVD -> IRQ
 localparam U_IDLE = 4'd0, U_CFG = 4'd1, U_CFG2 = 4'd2, U_W1 = 4'd3, U_D1 = 4'd4, U_W2 = 4'd5,
-           U_D2 = 4'd6, U_WAIT = 4'd7, U_EVQ = 4'd8, U_EVD = 4'd9, U_IRQ = 4'd10;
+           U_D2 = 4'd6, U_WAIT = 4'd7, U_EVQ = 4'd8, U_EVD = 4'd9, U_EV2 = 4'd11, U_IRQ = 4'd10;
 reg [3:0] us;
 reg [3:0] uq;
 reg [15:0] u_id;
@@ -505,9 +516,11 @@ wire [15:0] u_next = u_wraps ? (u_sum[15:0] - u_size) : u_sum[15:0];
 wire [15:0] ev_off = {1'b0, u_event[14:0]};
 wire ev_wrap = u_event[15];
 wire [1:0] ev_mode = u_event[17:16];
-wire [15:0] ev_at = (ev_wrap != u_wrap) ? (ev_off - u_size) : ev_off;
-wire [15:0] ev_old = u_pos - u_adv;
-wire ev_hit = (u_pos - ev_at - 16'd1) < (u_pos - ev_old);
+// (new - event - 1) < (new - old), where new - old is u_adv: in two registered steps
+reg [15:0] ev_at;
+initial ev_at = 16'h0;
+always @(posedge clock) if (us == U_EV2) ev_at <= (ev_wrap != u_wrap) ? (ev_off - u_size) : ev_off;
+wire ev_hit = ((u_pos - ev_at - 16'd1) < u_adv);
 // ENABLE notifies, DISABLE does not, DESC per the rule (and, unnegotiated or reserved, notifies:
 // a spurious notification is harmless, a missing one hangs the driver)
 wire u_notify = (ev_mode != 2'd1) & ((ev_mode != 2'd2) | ~event_idx_on | ev_hit);
@@ -564,8 +577,9 @@ always @(posedge clock) begin
       U_EVQ: if (dma$rd_req_ready & u_req) us <= U_EVD;
       U_EVD: if (u_beat) begin
         u_event <= dma$rd_data[17:0];
-        us <= U_IRQ;
+        us <= U_EV2;
       end
+      U_EV2: us <= U_IRQ;
       U_IRQ: begin
         irq_r <= u_notify;
         irq_q <= {12'h0, uq};
