@@ -705,3 +705,37 @@ fn pci_49_pci_50_pci_51_queue_reset_in_the_middle_of_traffic_then_no_dma_for_tha
         assert_eq!(h.rings[0][1].size, 16);
     }
 }
+
+#[test]
+fn used_buffer_notifications_go_out_as_intx_on_the_proxy_build_without_msix() {
+    use ferrio_sim::models::CardProxy;
+    let mut h = RootComplex::new(CardProxy::new());
+    assert_eq!(h.enumerate().len(), 2);
+    h.virtio_init(1, WANT, false).unwrap();
+    h.devices[1].echo = true;
+    h.memory.write(DATA, &[0x77; 40]);
+    h.rings[1][0]
+        .post_chain(
+            &mut h.memory,
+            &[seg(DATA, 40, false), seg(DATA + 0x100, 40, true)],
+        )
+        .unwrap();
+    h.kick(1, 0);
+    let mut used = None;
+    for _ in 0..20_000 {
+        if let Some(u) = h.rings[1][0].poll_used(&mut h.memory) {
+            used = Some(u);
+            break;
+        }
+        h.idle(1);
+    }
+    assert_eq!(used.expect("no used descriptor").len, 40);
+    assert_eq!(h.memory.read_vec(DATA + 0x100, 40), vec![0x77; 40]);
+    // Function 1 raises INTB (pin 1); reading the ISR clears it and the wire drops.
+    assert!(h.run_until(2_000, |h| h.intx[1]), "INTB asserted");
+    assert_eq!(h.mmio_read(1, 0x1000, 1), Ok(1), "ISR bit 0: a used buffer");
+    assert!(
+        h.run_until(200, |h| !h.intx[1]),
+        "INTB deasserted after the ISR read"
+    );
+}

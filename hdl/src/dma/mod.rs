@@ -29,6 +29,28 @@ pub use write::DmaWrite;
 use crate::tlp::{TlpSink, TlpSource, TxArbiter};
 use rust_hdl::prelude::*;
 
+/// Verilog functions both halves use: a DW's byte swap between wire order and memory order,
+/// and the byte realigner's window.
+const VERILOG_HELPERS: &str = r#"// DW byte swap: wire order (byte 0 in bits 31:24) <-> memory order (byte 0 in bits 7:0)
+function [31:0] swap32(input [31:0] x);
+  swap32 = {x[7:0], x[15:8], x[23:16], x[31:24]};
+endfunction
+// eight bytes of x starting at byte `off` (0..8)
+function [63:0] bytes_at(input [127:0] x, input [3:0] off);
+  case (off)
+    4'd0: bytes_at = x[63:0];
+    4'd1: bytes_at = x[71:8];
+    4'd2: bytes_at = x[79:16];
+    4'd3: bytes_at = x[87:24];
+    4'd4: bytes_at = x[95:32];
+    4'd5: bytes_at = x[103:40];
+    4'd6: bytes_at = x[111:48];
+    4'd7: bytes_at = x[119:56];
+    default: bytes_at = x[127:64];
+  endcase
+endfunction
+"#;
+
 /// Cycles the oldest read may wait for its completions: 2^17 at 125 MHz is 1.05 ms, inside
 /// PCIe's default range (50 us to 50 ms).
 pub const COMPLETION_TIMEOUT_CYCLES: u32 = 1 << 17;
