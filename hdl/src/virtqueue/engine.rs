@@ -241,8 +241,11 @@ reg [4:0] bf_count;
 reg [6:0] dev_k;                 // segments of the head buffer already given
 initial begin sg_wp = 7'h0; sg_cp = 7'h0; sg_rp = 7'h0; bf_wp = 4'h0; bf_rp = 4'h0; bf_count = 5'h0; dev_k = 7'h0; end
 wire [6:0] sg_used = sg_wp - sg_rp;
-// 127 usable entries (the 7-bit pointers tell full from empty that way); a read adds at most 8
-wire room = (sg_used <= 7'd119) & (bf_count <= 5'd8);
+// 127 usable entries (the 7-bit pointers tell full from empty that way); a read adds at most
+// 8. Registered (for timing), so it may miss the last cycle's push: 118 leaves room for it.
+reg room;
+initial room = 1'b0;
+always @(posedge clock) room <= (sg_used <= 7'd118) & (bf_count <= 5'd7);
 // the read channel is shared by both sides, one read at a time
 reg rd_busy;
 reg rd_owner;                    // 0 fetch side, 1 used side
