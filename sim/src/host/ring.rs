@@ -53,6 +53,27 @@ struct Posted {
     table: Option<(u64, u64)>,
 }
 
+impl Posted {
+    /// The buffer is the driver's again: take its regions (and its table's) from the checker.
+    fn revoke(&self, memory: &mut HostMemory) {
+        for s in self.segments.iter().filter(|s| s.len > 0) {
+            memory.revoke(s.addr);
+        }
+        if let Some((t, _)) = self.table {
+            memory.revoke(t);
+        }
+    }
+}
+
+/// Bytes of a buffer's device-writable segments.
+pub fn writable_bytes(segments: &[Segment]) -> u64 {
+    segments
+        .iter()
+        .filter(|s| s.write)
+        .map(|s| s.len as u64)
+        .sum()
+}
+
 pub struct DriverRing {
     pub function: u8,
     pub queue: u16,
@@ -293,12 +314,7 @@ impl DriverRing {
                 self.function, self.queue
             )
         });
-        let writable: u64 = p
-            .segments
-            .iter()
-            .filter(|s| s.write)
-            .map(|s| s.len as u64)
-            .sum();
+        let writable = writable_bytes(&p.segments);
         assert!(
             len as u64 <= writable,
             "queue {}: buffer {id} used with len {len} but has {writable} writable bytes",
@@ -310,12 +326,7 @@ impl DriverRing {
             "queue {}: WRITE flag {flags:#06x} disagrees with len {len} (PQ-14)",
             self.queue
         );
-        for s in p.segments.iter().filter(|s| s.len > 0) {
-            memory.revoke(s.addr);
-        }
-        if let Some((t, _)) = p.table {
-            memory.revoke(t);
-        }
+        p.revoke(memory);
         self.next_used += p.slots;
         if self.next_used >= self.size {
             self.next_used -= self.size;
@@ -344,12 +355,7 @@ impl DriverRing {
     /// Forget every posted buffer (after a device or queue reset) and zero the ring.
     pub fn reset(&mut self, memory: &mut HostMemory) {
         for (_, p) in self.posted.drain() {
-            for s in p.segments.iter().filter(|s| s.len > 0) {
-                memory.revoke(s.addr);
-            }
-            if let Some((t, _)) = p.table {
-                memory.revoke(t);
-            }
+            p.revoke(memory);
         }
         memory.write(self.desc, &vec![0; 16 * self.size as usize]);
         self.next_avail = 0;

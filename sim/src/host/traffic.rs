@@ -9,7 +9,7 @@
 
 use super::device::Device;
 use super::memory::HostMemory;
-use super::ring::{DriverRing, Segment, Used};
+use super::ring::{writable_bytes, DriverRing, Segment, Used};
 use rand::Rng;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -141,12 +141,7 @@ impl Traffic {
         for s in u.segments.iter().filter(|s| !s.write) {
             src.extend(memory.read_vec(s.addr, s.len as usize));
         }
-        let room: u64 = u
-            .segments
-            .iter()
-            .filter(|s| s.write)
-            .map(|s| s.len as u64)
-            .sum();
+        let room = writable_bytes(&u.segments);
         let n = (src.len() as u64).min(room) as usize;
         assert_eq!(u.len as usize, n, "buffer {}: len", u.id);
         let mut dst = Vec::new();
