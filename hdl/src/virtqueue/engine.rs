@@ -20,7 +20,7 @@
 //! | `device_idle` | in | the device holds no buffer |
 //! | `queue_irq`, `queue_irq_index` | out | pulse: a used-buffer notification for a queue (to the transport) |
 //! | `needs_reset` | out | pulse: illegal input; the engine stops fetching until the next reset |
-//! | `idle` | out | nothing in flight (the device included): a pending reset may complete |
+//! | `idle` | out | nothing in flight (the device included): a pending reset may complete; registered (one cycle after the fact) |
 //!
 //! Fetch side: queues with a pending scan (a notification, DRIVER_OK, a queue enable) are
 //! served round robin. A scan reads up to 8 descriptors at `avail_pos` in one DMA read and
@@ -662,9 +662,18 @@ always @(posedge clock) begin
   end
 end
 
+// `idle` is registered (it ends a reset, a wide fan-out in the transport), then re-checked
+// against the state registers so that nothing that started meanwhile is missed
+reg idle_r;
+initial idle_r = 1'b0;
+always @(posedge clock) begin
+  idle_r <= ~reset & ((fs == F_IDLE) | (fs == F_ERR)) & ~rd_busy & (bf_count == 5'h0) & (us == U_IDLE) & ~done_valid & device_idle & (~in_chain | resetting | fq_resetting | (fs == F_ERR));
+end
 always @(*) begin
   qa_index = {12'h0, fq};
   qb_index = {12'h0, uq};
-  idle = ((fs == F_IDLE) | (fs == F_ERR)) & ~rd_busy & (bf_count == 5'h0) & (us == U_IDLE) & ~done_valid & device_idle & (~in_chain | resetting | fq_resetting | (fs == F_ERR));
+  // the registered verdict, and nothing started since (a scan or a completion taken in the
+  // cycle it was computed)
+  idle = idle_r & ((fs == F_IDLE) | (fs == F_ERR)) & (us == U_IDLE) & ~rd_busy;
 end
 "#;
