@@ -242,10 +242,11 @@ reg [6:0] dev_k;                 // segments of the head buffer already given
 initial begin sg_wp = 7'h0; sg_cp = 7'h0; sg_rp = 7'h0; bf_wp = 4'h0; bf_rp = 4'h0; bf_count = 5'h0; dev_k = 7'h0; end
 wire [6:0] sg_used = sg_wp - sg_rp;
 // 127 usable entries (the 7-bit pointers tell full from empty that way); a read adds at most
-// 8. Registered (for timing), so it may miss the last cycle's push: 118 leaves room for it.
+// 8. Registered (for timing), and pushes are written a cycle late: it may miss two pushes and
+// two commits, which the margins (116 of 127, 6 of 16) cover.
 reg room;
 initial room = 1'b0;
-always @(posedge clock) room <= (sg_used <= 7'd118) & (bf_count <= 5'd7);
+always @(posedge clock) room <= (sg_used <= 7'd116) & (bf_count <= 5'd6);
 // the read channel is shared by both sides, one read at a time
 reg rd_busy;
 reg rd_owner;                    // 0 fetch side, 1 used side
@@ -438,12 +439,31 @@ always @(posedge clock) begin
   end
 end
 
-// segment and buffer FIFOs
+// segment and buffer FIFOs. A push (and a commit) is registered first and written a cycle
+// later: the FIFO is a wide distributed RAM spread over the die, and its write enables must
+// not hang off the parse decision.
+reg sp_v, sp_commit;
+reg [96:0] sp_d;
+reg [38:0] sp_buf;
+reg [3:0] sp_q;
+initial begin sp_v = 1'b0; sp_commit = 1'b0; sp_d = 97'h0; sp_buf = 39'h0; sp_q = 4'h0; end
 always @(posedge clock) begin
-  if (seg_push) segs[sg_wp] <= {d_write, d_len, d_addr};
-  if (commit) begin
-    bufs[bf_wp] <= {commit_n, commit_slots, commit_id};
-    bq[bf_wp] <= fq;
+  if (reset | ~running) begin
+    sp_v <= 1'b0;
+    sp_commit <= 1'b0;
+  end else begin
+    sp_v <= seg_push;
+    sp_commit <= commit;
+  end
+  sp_d <= {d_write, d_len, d_addr};
+  sp_buf <= {commit_n, commit_slots, commit_id};
+  sp_q <= fq;
+end
+always @(posedge clock) begin
+  if (sp_v) segs[sg_wp] <= sp_d;
+  if (sp_commit) begin
+    bufs[bf_wp] <= sp_buf;
+    bq[bf_wp] <= sp_q;
   end
 end
 wire [38:0] head_buf = bufs[bf_rp];
@@ -462,8 +482,8 @@ always @(posedge clock) begin
     dev_k <= 7'h0;
   end else begin
     if (abandon) sg_wp <= sg_cp;
-    else if (seg_push) sg_wp <= sg_wp + 7'd1;
-    if (commit) begin
+    else if (sp_v) sg_wp <= sg_wp + 7'd1;
+    if (sp_commit) begin
       sg_cp <= sg_wp + 7'd1;
       bf_wp <= bf_wp + 4'd1;
     end
@@ -472,7 +492,7 @@ always @(posedge clock) begin
       dev_k <= dev_last ? 7'h0 : (dev_k + 7'd1);
       if (dev_last) bf_rp <= bf_rp + 4'd1;
     end
-    bf_count <= bf_count + {4'h0, commit} - {4'h0, dev_take & dev_last};
+    bf_count <= bf_count + {4'h0, sp_commit} - {4'h0, dev_take & dev_last};
   end
 end
 always @(*) begin
@@ -667,7 +687,7 @@ end
 reg idle_r;
 initial idle_r = 1'b0;
 always @(posedge clock) begin
-  idle_r <= ~reset & ((fs == F_IDLE) | (fs == F_ERR)) & ~rd_busy & (bf_count == 5'h0) & (us == U_IDLE) & ~done_valid & device_idle & (~in_chain | resetting | fq_resetting | (fs == F_ERR));
+  idle_r <= ~reset & ((fs == F_IDLE) | (fs == F_ERR)) & ~rd_busy & ~sp_v & ~sp_commit & (bf_count == 5'h0) & (us == U_IDLE) & ~done_valid & device_idle & (~in_chain | resetting | fq_resetting | (fs == F_ERR));
 end
 always @(*) begin
   qa_index = {12'h0, fq};
