@@ -24,6 +24,18 @@ pub fn dir(board: &str, top: &str) -> PathBuf {
 
 /// Build `top` for `board` (or out of context when `board` is `None`). Returns the report.
 pub fn build(board: Option<&str>, top: &str, mhz: f64, seed: u32) -> Result<Report> {
+    build_with_floor(board, top, mhz, seed, None)
+}
+
+/// The same, but out of context the core passes if every clock reaches `floor` MHz, even when
+/// `mhz` (what nextpnr aims at) is missed: for a core whose Fmax is a known, documented gap.
+pub fn build_with_floor(
+    board: Option<&str>,
+    top: &str,
+    mhz: f64,
+    seed: u32,
+    floor: Option<f64>,
+) -> Result<Report> {
     setup::ensure(Need::Everything)?;
     let t = tops::find(top).ok_or_else(|| anyhow!("no top called {top}"))?;
     let tc = toolchain();
@@ -81,6 +93,7 @@ pub fn build(board: Option<&str>, top: &str, mhz: f64, seed: u32) -> Result<Repo
                 Target::OutOfContext {
                     device: board.nextpnr_device,
                     mhz,
+                    allow_timing_fail: floor.is_some(),
                 },
                 seed,
             )?;
@@ -104,8 +117,25 @@ pub fn build(board: Option<&str>, top: &str, mhz: f64, seed: u32) -> Result<Repo
     std::fs::write(dir.join("report.md"), report.markdown())?;
     println!("{}", report.markdown());
     println!("[bitstream] outputs in {}", dir.display());
-    if !report.timing_met() {
-        bail!("timing not met for {top} (see {}/report.md)", dir.display());
+    match floor {
+        Some(f) => {
+            if let Some(c) = report.clocks.iter().find(|c| c.achieved_mhz < f) {
+                bail!(
+                    "{top}: clock {} reaches {:.1} MHz, below the floor of {f} MHz (see {}/report.md)",
+                    c.clock,
+                    c.achieved_mhz,
+                    dir.display()
+                );
+            }
+            if !report.timing_met() {
+                println!("[bitstream] {top}: {mhz} MHz NOT met; above the floor of {f} MHz (a documented gap, docs/PERFORMANCE.md)");
+            }
+        }
+        None => {
+            if !report.timing_met() {
+                bail!("timing not met for {top} (see {}/report.md)", dir.display());
+            }
+        }
     }
     Ok(report)
 }
