@@ -26,7 +26,7 @@
 //! served round robin. A scan reads up to 8 descriptors at `avail_pos` in one DMA read and
 //! checks each one's AVAIL/USED bits before use (PQ-5); the first one not available ends the
 //! scan. The read is buffered whole and parsed only if the DMA engine reports no error, one
-//! descriptor a cycle. Chains may span reads; the queue is kept until the chain ends. An
+//! descriptor every two cycles. Chains may span reads; the queue is kept until the chain ends. An
 //! indirect descriptor ends the read; its table is read next in chunks of 8 entries (PQ-16,
 //! PQ-17). Segments go into a 128-entry FIFO, and a buffer becomes visible to the device only
 //! when its chain (or table) is whole.
