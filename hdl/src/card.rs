@@ -22,6 +22,7 @@
 //! | `fN_queue_irq`, `fN_queue_irq_index` | in | a used-buffer notification from outside the queue engine (the transport tests drive it); OR-ed with the engine's |
 //! | `fN_resetting`, `fN_queue_resetting`, `fN_queue_reset_index`, `fN_notify_*` | out | to function N's data path |
 //! | `fN_seg_*`, `fN_done_*` | out/in | function N's queue engine ([`PackedQueueEngine`]) to its device: buffers as segments, completions back |
+//! | `fN_in_order` | out | IN_ORDER negotiated on function N: its device must complete each queue's buffers in the order it received them (the engine checks, PQ-18) |
 //! | `dma0`, `dma1` | client port | the DMA port of function N's device (docs/ARCHITECTURE.md, "DMA engine") |
 //! | `dma_unexpected`, `dma_timeout`, `dma_idle` | out | a completion dropped; a read ended by the completion timeout; nothing in flight |
 //!
@@ -96,7 +97,7 @@ pub struct Card {
     pub f0_seg_valid: Signal<Out, bool>,
     pub f0_seg_ready: Signal<In, bool>,
     pub f0_seg_queue: Signal<Out, Bits<16>>,
-    pub f0_seg_token: Signal<Out, Bits<32>>,
+    pub f0_seg_token: Signal<Out, Bits<48>>,
     pub f0_seg_addr: Signal<Out, Bits<64>>,
     pub f0_seg_len: Signal<Out, Bits<32>>,
     pub f0_seg_write: Signal<Out, bool>,
@@ -104,12 +105,14 @@ pub struct Card {
     pub f0_done_valid: Signal<In, bool>,
     pub f0_done_ready: Signal<Out, bool>,
     pub f0_done_queue: Signal<In, Bits<16>>,
-    pub f0_done_token: Signal<In, Bits<32>>,
+    pub f0_done_token: Signal<In, Bits<48>>,
+    /// IN_ORDER negotiated: the device completes each queue's buffers in the order it got them.
+    pub f0_in_order: Signal<Out, bool>,
     pub f0_done_len: Signal<In, Bits<32>>,
     pub f1_seg_valid: Signal<Out, bool>,
     pub f1_seg_ready: Signal<In, bool>,
     pub f1_seg_queue: Signal<Out, Bits<16>>,
-    pub f1_seg_token: Signal<Out, Bits<32>>,
+    pub f1_seg_token: Signal<Out, Bits<48>>,
     pub f1_seg_addr: Signal<Out, Bits<64>>,
     pub f1_seg_len: Signal<Out, Bits<32>>,
     pub f1_seg_write: Signal<Out, bool>,
@@ -117,7 +120,9 @@ pub struct Card {
     pub f1_done_valid: Signal<In, bool>,
     pub f1_done_ready: Signal<Out, bool>,
     pub f1_done_queue: Signal<In, Bits<16>>,
-    pub f1_done_token: Signal<In, Bits<32>>,
+    pub f1_done_token: Signal<In, Bits<48>>,
+    /// IN_ORDER negotiated: the device completes each queue's buffers in the order it got them.
+    pub f1_in_order: Signal<Out, bool>,
     pub f1_done_len: Signal<In, Bits<32>>,
     /// The DMA port of function 0's device.
     pub dma0: DmaServerPort,
@@ -210,6 +215,7 @@ impl Card {
             f0_done_ready: Default::default(),
             f0_done_queue: Default::default(),
             f0_done_token: Default::default(),
+            f0_in_order: Default::default(),
             f0_done_len: Default::default(),
             f1_seg_valid: Default::default(),
             f1_seg_ready: Default::default(),
@@ -223,6 +229,7 @@ impl Card {
             f1_done_ready: Default::default(),
             f1_done_queue: Default::default(),
             f1_done_token: Default::default(),
+            f1_in_order: Default::default(),
             f1_done_len: Default::default(),
             dma0: Default::default(),
             dma1: Default::default(),
@@ -344,6 +351,8 @@ impl Logic for Card {
         self.q0.q_enables.next = self.f0.q_enables.val();
         self.q0.indirect_on.next = self.f0.indirect_on.val();
         self.q0.event_idx_on.next = self.f0.event_idx_on.val();
+        self.q0.in_order_on.next = self.f0.in_order_on.val();
+        self.f0_in_order.next = self.f0.in_order_on.val();
         self.q0.notify_valid.next = self.f0.notify_valid.val();
         self.q0.notify_queue.next = self.f0.notify_queue.val();
         self.f0.qa_index.next = self.q0.qa_index.val();
@@ -374,6 +383,8 @@ impl Logic for Card {
         self.q1.q_enables.next = self.f1.q_enables.val();
         self.q1.indirect_on.next = self.f1.indirect_on.val();
         self.q1.event_idx_on.next = self.f1.event_idx_on.val();
+        self.q1.in_order_on.next = self.f1.in_order_on.val();
+        self.f1_in_order.next = self.f1.in_order_on.val();
         self.q1.notify_valid.next = self.f1.notify_valid.val();
         self.q1.notify_queue.next = self.f1.notify_queue.val();
         self.f1.qa_index.next = self.q1.qa_index.val();

@@ -26,6 +26,7 @@ const WANT: u64 = feature::VERSION_1
     | feature::INDIRECT_DESC
     | feature::EVENT_IDX
     | feature::RING_PACKED
+    | feature::IN_ORDER
     | feature::ACCESS_PLATFORM
     | feature::ORDER_PLATFORM
     | feature::RING_RESET

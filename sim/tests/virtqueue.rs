@@ -292,7 +292,7 @@ fn pq_8_pq_10_buffers_reach_the_device_in_ring_order_with_segments_in_chain_orde
     h.kick(0, 3);
     wait_received(&mut h, 0, 6);
     for (b, (id, segs)) in h.devices[0].received.iter().zip(&want) {
-        assert_eq!(b.token & 0xffff, *id as u32, "ring order");
+        assert_eq!(b.token & 0xffff, *id as u64, "ring order");
         let got: Vec<(u64, u32, bool)> = b
             .segments
             .iter()
@@ -332,6 +332,71 @@ fn pq_22_repeated_doorbells_with_nothing_new_are_harmless() {
 
 /// Write a raw descriptor into slot `slot` of queue `q` (function 0), available in lap 1
 /// (AVAIL set, USED clear) plus `flags`: for shapes the ring model refuses to build.
+#[test]
+fn pq_18_in_order_is_offered_and_random_traffic_is_used_in_the_order_made_available() {
+    let sizes = [256u16, 3, 255, 1];
+    let mut h = RootComplex::new(Card::new());
+    assert_eq!(h.enumerate().len(), 2);
+    let n = h
+        .virtio_init_with(0, WANT | feature::IN_ORDER, true, |q, max| {
+            sizes.get(q as usize).copied().unwrap_or(max)
+        })
+        .unwrap();
+    assert_ne!(n.offered & feature::IN_ORDER, 0, "IN_ORDER offered");
+    assert_ne!(n.features & feature::IN_ORDER, 0, "IN_ORDER negotiated");
+    // Every poll_used now fails the test if a buffer is used ahead of an older one.
+    assert!(h.rings[0].iter().all(|r| r.in_order));
+    let mut t = Traffic::new(7, DATA, 0x100_0000);
+    run_traffic(&mut h, &mut t, &[0, 1, 2, 3], 2_000, 7);
+}
+
+#[test]
+fn pq_18_in_order_a_device_completing_out_of_order_sets_device_needs_reset() {
+    let mut h = RootComplex::new(Card::new());
+    assert_eq!(h.enumerate().len(), 2);
+    h.virtio_init_with(0, WANT | feature::IN_ORDER, true, |q, max| {
+        if q == 0 {
+            8
+        } else {
+            max
+        }
+    })
+    .unwrap();
+    for k in 0..2 {
+        h.rings[0][0]
+            .post_chain(&mut h.memory, &[seg(DATA + 0x100 * k, 64, true)])
+            .unwrap();
+    }
+    h.kick(0, 0);
+    wait_received(&mut h, 0, 2);
+    let bufs: Vec<_> = h.devices[0].received.drain(..).collect();
+    // The first completion in order is fine.
+    h.devices[0].complete(&bufs[0], 4);
+    h.idle(2_000);
+    assert_eq!(h.device_status(0) & status::DEVICE_NEEDS_RESET, 0);
+    assert_eq!(queue_irqs(&h, 9), 0, "no configuration interrupt yet");
+    // A third buffer, then the device completes it ahead of the second: a device fault.
+    h.rings[0][0]
+        .post_chain(&mut h.memory, &[seg(DATA + 0x300, 64, true)])
+        .unwrap();
+    h.kick(0, 0);
+    wait_received(&mut h, 0, 1);
+    let third = h.devices[0].received.pop_front().unwrap();
+    h.devices[0].complete(&third, 4);
+    assert!(
+        h.run_until(50_000, |h| queue_irqs(h, 9) >= 1),
+        "no configuration interrupt"
+    );
+    assert_ne!(
+        h.device_status(0) & status::DEVICE_NEEDS_RESET,
+        0,
+        "DEVICE_NEEDS_RESET"
+    );
+    // The driver resets the device; the used write and event read already under way finish
+    // inside the rings, which stay the device's until the reset completes.
+    h.virtio_reset(0, 64).unwrap();
+}
+
 fn raw(h: &mut RootComplex<Card>, q: usize, slot: u64, addr: u64, len: u32, id: u16, flags: u16) {
     let at = h.rings[0][q].desc + 16 * slot;
     h.memory.write_u64(at, addr);

@@ -281,6 +281,7 @@ always @(*) begin
   running = driver_ok;
   indirect_on = drv_lo[{ind}];
   event_idx_on = drv_lo[{eidx}];
+  in_order_on = drv_hi[{ino}];
 end
 ",
         pad = if n < 16 {
@@ -291,6 +292,7 @@ end
         en = enables.join(", "),
         ind = features::INDIRECT_DESC,
         eidx = features::EVENT_IDX,
+        ino = features::IN_ORDER - 32,
     )
     .unwrap();
     v

@@ -8,19 +8,21 @@
 //! | 32 | VERSION_1 | yes, required | non-transitional device (PCI-46) |
 //! | 33 | ACCESS_PLATFORM | yes | an add-in card's DMA goes through the platform (PCI-47) |
 //! | 34 | RING_PACKED | yes, required | the only ring layout the card implements |
+//! | 35 | IN_ORDER | yes | devices complete each queue's buffers in order when it is negotiated (`in_order_on`); the queue engine checks it (PQ-18) |
 //! | 36 | ORDER_PLATFORM | yes | real DMA needs real barriers (PCI-47) |
 //! | 38 | NOTIFICATION_DATA | yes | the notify region decodes 32-bit notifications |
 //! | 40 | RING_RESET | yes | `queue_reset` (PCI-13, PCI-14) |
 //!
-//! IN_ORDER (35) is not offered: the engine writes used descriptors in the order devices
-//! complete buffers, and devices may complete out of order. Device features come from each
-//! device.
+//! With IN_ORDER the card writes one used descriptor per buffer (never the spec's optional
+//! batch of several buffers under one descriptor), in the order the buffers were made
+//! available. Device features come from each device.
 
 pub const INDIRECT_DESC: u32 = 28;
 pub const EVENT_IDX: u32 = 29;
 pub const VERSION_1: u32 = 32;
 pub const ACCESS_PLATFORM: u32 = 33;
 pub const RING_PACKED: u32 = 34;
+pub const IN_ORDER: u32 = 35;
 pub const ORDER_PLATFORM: u32 = 36;
 pub const NOTIFICATION_DATA: u32 = 38;
 pub const RING_RESET: u32 = 40;
@@ -31,6 +33,7 @@ pub const TRANSPORT_OFFERED: u64 = (1 << INDIRECT_DESC)
     | (1 << VERSION_1)
     | (1 << ACCESS_PLATFORM)
     | (1 << RING_PACKED)
+    | (1 << IN_ORDER)
     | (1 << ORDER_PLATFORM)
     | (1 << NOTIFICATION_DATA)
     | (1 << RING_RESET);

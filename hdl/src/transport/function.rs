@@ -30,7 +30,7 @@
 //! | `qa_index` -> `qa_size`, `qa_desc` | in/out | the queue engine's fetch-side read port (registered: value one cycle after the index) |
 //! | `qb_index` -> `qb_size`, `qb_desc`, `qb_driver` | in/out | its used-side read port |
 //! | `q_enables` | out | `queue_enable` of every queue (bit q) |
-//! | `running`, `indirect_on`, `event_idx_on` | out | DRIVER_OK (it stays set while a reset is pending: `resetting` says that); INDIRECT_DESC and EVENT_IDX negotiated |
+//! | `running`, `indirect_on`, `event_idx_on`, `in_order_on` | out | DRIVER_OK (it stays set while a reset is pending: `resetting` says that); INDIRECT_DESC, EVENT_IDX and IN_ORDER negotiated |
 //! | `msg_valid`, `msg_ready`, `msg_intx`, `msg_assert`, `msg_address`, `msg_data` | out/in/out | the next interrupt message: INTx assert/deassert, or an MSI-X write of `msg_data` to `msg_address`; held until `msg_ready` |
 //!
 //! Latency: `reg_done` two cycles after `reg_valid` for writes and three for reads, for every
@@ -104,6 +104,7 @@ pub struct VirtioPciFunction {
     pub running: Signal<Out, bool>,
     pub indirect_on: Signal<Out, bool>,
     pub event_idx_on: Signal<Out, bool>,
+    pub in_order_on: Signal<Out, bool>,
     _config: FunctionConfig,
     _msix: bool,
 }
@@ -166,6 +167,7 @@ impl VirtioPciFunction {
             running: Default::default(),
             indirect_on: Default::default(),
             event_idx_on: Default::default(),
+            in_order_on: Default::default(),
             _config: config.clone(),
             _msix: msix,
         }
@@ -362,6 +364,7 @@ impl Logic for VirtioPciFunction {
         self.running.connect();
         self.indirect_on.connect();
         self.event_idx_on.connect();
+        self.in_order_on.connect();
     }
 
     fn hdl(&self) -> Verilog {

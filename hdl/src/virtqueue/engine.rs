@@ -10,13 +10,13 @@
 //! |---|---|---|
 //! | `running`, `resetting` | in | DRIVER_OK with no reset pending; a device reset is pending (drain, then `idle`) |
 //! | `queue_resetting`, `queue_reset_index` | in | a queue reset is pending for that queue; when it ends, the queue's ring state returns to reset values |
-//! | `q_enables`, `indirect_on`, `event_idx_on` | in | queue_enable bits; features negotiated |
+//! | `q_enables`, `indirect_on`, `event_idx_on`, `in_order_on` | in | queue_enable bits; features negotiated |
 //! | `notify_valid`, `notify_queue` | in | a driver notification (a hint: the queue is scanned again, PQ-22) |
 //! | `qa_index` -> `qa_size`, `qa_desc` | out/in | the transport's fetch-side read port (one cycle) |
 //! | `qb_index` -> `qb_size`, `qb_desc`, `qb_driver` | out/in | the used-side read port |
 //! | `dma` | client | the DMA channels (docs/ARCHITECTURE.md, "DMA engine") |
-//! | `seg_valid`, `seg_ready`, `seg_queue`, `seg_token`, `seg_addr`, `seg_len`, `seg_write`, `seg_last` | out/in/out... | the next buffer for the device, one segment per beat in chain order, readable first; `seg_last` on its last segment; `seg_token` is opaque to the device: it hands it back |
-//! | `done_valid`, `done_ready`, `done_queue`, `done_token`, `done_len` | in/out/in/in/in | the device completed a buffer, having written `done_len` bytes into its writable segments |
+//! | `seg_valid`, `seg_ready`, `seg_queue`, `seg_token`, `seg_addr`, `seg_len`, `seg_write`, `seg_last` | out/in/out... | the next buffer for the device, one segment per beat in chain order, readable first; `seg_last` on its last segment; `seg_token` (`{head slot, slots, id}`) is opaque to the device: it hands it back |
+//! | `done_valid`, `done_ready`, `done_queue`, `done_token`, `done_len` | in/out/in/in/in | the device completed a buffer, having written `done_len` bytes into its writable segments; with `in_order_on` a device completes each queue's buffers in the order it received them |
 //! | `device_idle` | in | the device holds no buffer |
 //! | `queue_irq`, `queue_irq_index` | out | pulse: a used-buffer notification for a queue (to the transport) |
 //! | `needs_reset` | out | pulse: illegal input; the engine stops fetching until the next reset |
@@ -26,9 +26,9 @@
 //! served round robin. A scan reads up to 8 descriptors at `avail_pos` in one DMA read and
 //! checks each one's AVAIL/USED bits before use (PQ-5); the first one not available ends the
 //! scan. The read is buffered whole and parsed only if the DMA engine reports no error, one
-//! descriptor every two cycles. Chains may span reads; the queue is kept until the chain ends. An
-//! indirect descriptor ends the read; its table is read next in chunks of 8 entries (PQ-16,
-//! PQ-17). Segments go into a 128-entry FIFO, and a buffer becomes visible to the device only
+//! descriptor every three cycles (load, classify, apply). Chains may span reads; the queue is
+//! kept until the chain ends. An indirect descriptor ends the read; its table is read next in
+//! chunks of 8 entries (PQ-16, PQ-17). Segments go into a 128-entry FIFO, and a buffer becomes visible to the device only
 //! when its chain (or table) is whole.
 //!
 //! Used side: for each completion, `{len, id}` is written first and the flags (AVAIL = USED =
@@ -36,6 +36,12 @@
 //! `used_pos` advances by the buffer's slots (PQ-13), and once both writes are `wr_done` the
 //! Driver Event Suppression structure is read and the notification decided (PQ-19, the
 //! digest's reference rule for DESC mode).
+//!
+//! IN_ORDER (PQ-18): buffers reach the device in each queue's available order; with IN_ORDER
+//! negotiated the device must complete them in that order, so that each used descriptor lands
+//! in its buffer's first slot. The engine checks this (the token carries that slot): a
+//! completion out of order is a device fault and sets DEVICE_NEEDS_RESET. One used descriptor
+//! is written per buffer (the spec's batching under one descriptor is optional and not used).
 //!
 //! Illegal input (DEVICE_NEEDS_RESET): a chain longer than the queue or than 64 segments, an
 //! indirect descriptor with NEXT or inside a chain, an indirect table that is empty, not a
@@ -57,6 +63,7 @@ pub struct PackedQueueEngine {
     pub q_enables: Signal<In, Bits<16>>,
     pub indirect_on: Signal<In, bool>,
     pub event_idx_on: Signal<In, bool>,
+    pub in_order_on: Signal<In, bool>,
     pub notify_valid: Signal<In, bool>,
     pub notify_queue: Signal<In, Bits<16>>,
     pub qa_index: Signal<Out, Bits<16>>,
@@ -70,7 +77,7 @@ pub struct PackedQueueEngine {
     pub seg_valid: Signal<Out, bool>,
     pub seg_ready: Signal<In, bool>,
     pub seg_queue: Signal<Out, Bits<16>>,
-    pub seg_token: Signal<Out, Bits<32>>,
+    pub seg_token: Signal<Out, Bits<48>>,
     pub seg_addr: Signal<Out, Bits<64>>,
     pub seg_len: Signal<Out, Bits<32>>,
     pub seg_write: Signal<Out, bool>,
@@ -78,7 +85,7 @@ pub struct PackedQueueEngine {
     pub done_valid: Signal<In, bool>,
     pub done_ready: Signal<Out, bool>,
     pub done_queue: Signal<In, Bits<16>>,
-    pub done_token: Signal<In, Bits<32>>,
+    pub done_token: Signal<In, Bits<48>>,
     pub done_len: Signal<In, Bits<32>>,
     pub device_idle: Signal<In, bool>,
     pub queue_irq: Signal<Out, bool>,
@@ -103,6 +110,7 @@ impl PackedQueueEngine {
             q_enables: Default::default(),
             indirect_on: Default::default(),
             event_idx_on: Default::default(),
+            in_order_on: Default::default(),
             notify_valid: Default::default(),
             notify_queue: Default::default(),
             qa_index: Default::default(),
@@ -171,12 +179,14 @@ impl Logic for PackedQueueEngine {
 
 const VERILOG: &str = r#"// Generated by hdl/src/virtqueue/engine.rs
 localparam N = @N@;
+localparam QW = (N > 1) ? $clog2(N) : 1;   // index width of the per-queue arrays
 integer i;
 // a used-side write the DMA engine refused (Bus Master Enable cleared under the driver's feet)
 wire wr_refused = dma$wr_done & dma$wr_error;
 // ---- per-queue ring state (PQ-3: positions 0, wrap counters 1 after any reset)
-reg [15:0] avail_pos [0:15];
-reg [15:0] used_pos [0:15];
+// arrays hold only the function's N queues: 16 deep they cost a few hundred LUTs per engine
+reg [15:0] avail_pos [0:N-1];
+reg [15:0] used_pos [0:N-1];
 reg [15:0] avail_wrap;
 reg [15:0] used_wrap;
 reg [15:0] kick;             // a scan is pending
@@ -185,7 +195,7 @@ reg was_running;
 reg qr_seen;                 // queue_resetting as last seen
 reg [15:0] qr_index;
 initial begin
-  for (i = 0; i < 16; i = i + 1) begin avail_pos[i] = 16'h0; used_pos[i] = 16'h0; end
+  for (i = 0; i < N; i = i + 1) begin avail_pos[i] = 16'h0; used_pos[i] = 16'h0; end
   avail_wrap = 16'hffff; used_wrap = 16'hffff; kick = 16'h0; en_seen = 16'h0; was_running = 1'b0;
   qr_seen = 1'b0; qr_index = 16'h0;
 end
@@ -211,6 +221,7 @@ reg err_pulse;
 reg in_chain;                // a chain is part-way (its segments are not committed)
 reg [6:0] chain_n;           // segments of the current buffer so far
 reg [15:0] chain_slots;      // ring slots of the chain so far
+reg [15:0] chain_head;       // ring slot of the chain's first descriptor
 reg chain_w;                 // a writable segment was seen
 reg [2:0] retries;           // refetches of a chain's next descriptor that was not available
 reg [63:0] ind_addr;         // next table chunk
@@ -220,21 +231,27 @@ reg [3:0] rr;                // last queue picked
 // the read in hand: descriptor k is {fa[k], fi[k]}
 reg [63:0] fa [0:7];
 reg [63:0] fi [0:7];
-// descriptors are parsed in two cycles: load from fa/fi into registers, then decide
-reg f_ld;
+// descriptors are parsed in three cycles (f_ph): load from fa/fi into registers, classify
+// into the c_* flags, apply. The apply step fans out to most of the fetch side's registers:
+// it must hang off registered flags, not off the classification logic.
+reg [1:0] f_ph;
 reg [63:0] d_addr;
 reg [63:0] d_info;
+reg c_error, c_empty, c_indirect, c_push, c_commit, c_table_end, c_last, c_pos_wraps;
+reg [15:0] c_pos_inc;
 initial begin
-  f_ld = 1'b0; d_addr = 64'h0; d_info = 64'h0;
+  c_error = 1'b0; c_empty = 1'b0; c_indirect = 1'b0; c_push = 1'b0; c_commit = 1'b0;
+  c_table_end = 1'b0; c_last = 1'b0; c_pos_wraps = 1'b0; c_pos_inc = 16'h0;
+  f_ph = 2'd0; d_addr = 64'h0; d_info = 64'h0;
   fs = F_IDLE; fq = 4'h0; f_size = 16'h0; f_desc = 64'h0; f_pos = 16'h0; f_wrap = 1'b1;
   f_table = 1'b0; f_n = 4'h0; f_k = 4'h0; f_more = 1'b0; broken = 1'b0; err_pulse = 1'b0;
-  in_chain = 1'b0; chain_n = 7'h0; chain_slots = 16'h0; chain_w = 1'b0; retries = 3'h0;
+  in_chain = 1'b0; chain_n = 7'h0; chain_slots = 16'h0; chain_head = 16'h0; chain_w = 1'b0; retries = 3'h0;
   ind_addr = 64'h0; ind_left = 7'h0; ind_id = 16'h0; rr = 4'hf;
 end
 // segment FIFO (128 entries: {write, len, addr}) and buffer FIFO (16 entries)
 reg [96:0] segs [0:127];
 reg [6:0] sg_wp, sg_cp, sg_rp;   // write, committed, read
-reg [38:0] bufs [0:15];          // {nseg[6:0], slots[15:0], id[15:0]}
+reg [54:0] bufs [0:15];          // {nseg[6:0], head[15:0], slots[15:0], id[15:0]}
 reg [3:0] bq [0:15];             // its queue
 reg [3:0] bf_wp, bf_rp;
 reg [4:0] bf_count;
@@ -281,11 +298,12 @@ wire f_pos_wraps = (f_pos + 16'd1 == f_size);
 wire [15:0] to_end = f_size - f_pos;
 wire [3:0] batch = (to_end >= 16'd8) ? 4'd8 : to_end[3:0];
 wire [3:0] ind_chunk = (ind_left >= 7'd8) ? 4'd8 : ind_left[3:0];
-// what the descriptor in hand means (F_PARSE)
+// what the descriptor in hand means (F_PARSE, classify step; registered into c_*)
 wire p_bad_order = chain_w & ~d_write;                              // readable after writable
 wire p_too_long = (chain_n == 7'd64) | (chain_slots == f_size);     // over our cap or the queue
 wire p_ind_bad = ~indirect_on | in_chain | d_next | (d_len == 32'h0) | (d_len[3:0] != 4'h0) | (d_len > 32'd1024);
-wire parsing = (fs == F_PARSE) & f_ld;
+wire parsing = (fs == F_PARSE) & (f_ph == 2'd1);
+wire applying = (fs == F_PARSE) & (f_ph == 2'd2);
 wire p_ring = parsing & ~f_table;
 wire p_tab = parsing & f_table;
 wire p_empty = p_ring & ~d_avail;                                   // not (yet) available
@@ -297,12 +315,13 @@ wire commit = seg_push & (p_ring ? ~d_next : p_table_end);
 wire [15:0] commit_id = f_table ? ind_id : d_id;
 wire [15:0] commit_slots = f_table ? 16'd1 : (chain_slots + 16'd1);
 wire [6:0] commit_n = chain_n + 7'd1;
+wire [15:0] commit_head = (f_table | in_chain) ? chain_head : f_pos;
 // a chain whose next descriptor is not available yet (a stale copy): refetch a few times
 wire p_stale = p_empty & in_chain;
 always @(posedge clock) begin
   if (reset | ~running) begin
     fs <= F_IDLE;
-    f_ld <= 1'b0;
+    f_ph <= 2'd0;
     in_chain <= 1'b0;
     chain_n <= 7'h0;
     chain_slots <= 16'h0;
@@ -335,7 +354,7 @@ always @(posedge clock) begin
       F_CFG2: begin
         f_size <= qa_size;
         f_desc <= qa_desc;
-        f_pos <= avail_pos[fq];
+        f_pos <= avail_pos[fq[QW-1:0]];
         f_wrap <= avail_wrap[fq];
         f_table <= 1'b0;
         fs <= F_FETCH;
@@ -362,24 +381,25 @@ always @(posedge clock) begin
           end else fs <= F_PARSE;
         end
       end
-      F_PARSE: if (~f_ld) f_ld <= 1'b1; else begin
-        f_ld <= 1'b0;
+      F_PARSE: if (f_ph != 2'd2) f_ph <= f_ph + 2'd1; else begin
+        f_ph <= 2'd0;
         f_k <= f_k + 4'd1;
-        if (p_error | (p_stale & (retries == 3'd7))) begin
+        if (c_error) begin
           broken <= 1'b1;
           err_pulse <= 1'b1;
           fs <= F_ERR;
-        end else if (p_empty) begin
+        end else if (c_empty) begin
           retries <= in_chain ? (retries + 3'd1) : 3'h0;
           f_more <= in_chain;
           fs <= F_SAVE;
         end else begin
           retries <= 3'h0;
+          if (~f_table & ~in_chain) chain_head <= f_pos;
           if (~f_table) begin
-            f_pos <= f_pos_inc;
-            if (f_pos_wraps) f_wrap <= ~f_wrap;
+            f_pos <= c_pos_inc;
+            if (c_pos_wraps) f_wrap <= ~f_wrap;
           end
-          if (p_indirect) begin
+          if (c_indirect) begin
             ind_addr <= d_addr;
             ind_left <= d_len[10:4];
             ind_id <= d_id;
@@ -389,8 +409,8 @@ always @(posedge clock) begin
             fs <= F_SAVE;
           end else begin
             if (f_table) begin
-              chain_n <= commit ? 7'h0 : (chain_n + 7'd1);
-              chain_w <= commit ? 1'b0 : (chain_w | d_write);
+              chain_n <= c_commit ? 7'h0 : (chain_n + 7'd1);
+              chain_w <= c_commit ? 1'b0 : (chain_w | d_write);
             end else if (d_next) begin
               in_chain <= 1'b1;
               chain_n <= chain_n + 7'd1;
@@ -402,11 +422,11 @@ always @(posedge clock) begin
               chain_slots <= 16'h0;
               chain_w <= 1'b0;
             end
-            if (d_last_in_read) begin
+            if (c_last) begin
               if (f_table) begin
                 ind_left <= ind_left - {3'h0, f_n};
                 ind_addr <= ind_addr + {56'h0, f_n, 4'h0};
-                fs <= p_table_end ? F_SAVE : F_IND;
+                fs <= c_table_end ? F_SAVE : F_IND;
               end else fs <= F_SAVE;
               f_more <= 1'b1;
             end
@@ -426,9 +446,20 @@ always @(posedge clock) begin
   end
 end
 always @(posedge clock) begin
-  if ((fs == F_PARSE) & ~f_ld) begin
+  if ((fs == F_PARSE) & (f_ph == 2'd0)) begin
     d_addr <= fa[f_k[2:0]];
     d_info <= fi[f_k[2:0]];
+  end
+  if (parsing) begin
+    c_error <= p_error | (p_stale & (retries == 3'd7));
+    c_empty <= p_empty;
+    c_indirect <= p_indirect;
+    c_push <= seg_push;
+    c_commit <= commit;
+    c_table_end <= p_table_end;
+    c_last <= d_last_in_read;
+    c_pos_inc <= f_pos_inc;
+    c_pos_wraps <= f_pos_wraps;
   end
 end
 // descriptor beats land in fa/fi: even beats are addresses, odd beats len/id/flags
@@ -444,19 +475,19 @@ end
 // not hang off the parse decision.
 reg sp_v, sp_commit;
 reg [96:0] sp_d;
-reg [38:0] sp_buf;
+reg [54:0] sp_buf;
 reg [3:0] sp_q;
-initial begin sp_v = 1'b0; sp_commit = 1'b0; sp_d = 97'h0; sp_buf = 39'h0; sp_q = 4'h0; end
+initial begin sp_v = 1'b0; sp_commit = 1'b0; sp_d = 97'h0; sp_buf = 55'h0; sp_q = 4'h0; end
 always @(posedge clock) begin
   if (reset | ~running) begin
     sp_v <= 1'b0;
     sp_commit <= 1'b0;
   end else begin
-    sp_v <= seg_push;
-    sp_commit <= commit;
+    sp_v <= applying & c_push;
+    sp_commit <= applying & c_commit;
   end
   sp_d <= {d_write, d_len, d_addr};
-  sp_buf <= {commit_n, commit_slots, commit_id};
+  sp_buf <= {commit_n, commit_head, commit_slots, commit_id};
   sp_q <= fq;
 end
 always @(posedge clock) begin
@@ -466,10 +497,10 @@ always @(posedge clock) begin
     bq[bf_wp] <= sp_q;
   end
 end
-wire [38:0] head_buf = bufs[bf_rp];
+wire [54:0] head_buf = bufs[bf_rp];
 wire [96:0] head_seg = segs[sg_rp];
 wire dev_take = seg_valid & seg_ready;
-wire dev_last = (dev_k + 7'd1 == head_buf[38:32]);
+wire dev_last = (dev_k + 7'd1 == head_buf[54:48]);
 wire abandon = ((fs == F_IDLE) & (resetting | fq_resetting) & in_chain) | (fs == F_ERR);
 always @(posedge clock) begin
   if (reset | ~running) begin
@@ -498,7 +529,7 @@ end
 always @(*) begin
   seg_valid = (bf_count != 5'h0);
   seg_queue = {12'h0, bq[bf_rp]};
-  seg_token = head_buf[31:0];
+  seg_token = head_buf[47:0];
   seg_addr = head_seg[63:0];
   seg_len = head_seg[95:64];
   seg_write = head_seg[96];
@@ -512,6 +543,8 @@ reg [3:0] us;
 reg [3:0] uq;
 reg [15:0] u_id;
 reg [15:0] u_slots;
+reg [15:0] u_head;           // the buffer's first ring slot (IN_ORDER check)
+reg bad_order;
 reg [31:0] u_len;
 reg [15:0] u_size;
 reg [63:0] u_desc;
@@ -528,6 +561,7 @@ initial begin
   us = U_IDLE; uq = 4'h0; u_id = 16'h0; u_slots = 16'h0; u_len = 32'h0; u_size = 16'h0;
   u_desc = 64'h0; u_driver = 64'h0; u_pos = 16'h0; u_wrap = 1'b1; u_adv = 16'h0; u_dones = 2'd0;
   u_event = 18'h0; irq_r = 1'b0; irq_q = 16'h0; bad_done = 1'b0;
+  u_head = 16'h0; bad_order = 1'b0;
 end
 wire done_ok = done_queue < N;
 wire [63:0] u_slot_addr = u_desc + {44'h0, u_pos, 4'h0};
@@ -559,15 +593,19 @@ always @(posedge clock) begin
     u_dones <= 2'd0;
     u_adv <= 16'h0;
     bad_done <= 1'b0;
+    bad_order <= 1'b0;
   end else begin
     irq_r <= 1'b0;
     bad_done <= 1'b0;
+    // in order, every used descriptor lands in its own buffer's first slot (PQ-18)
+    bad_order <= (us == U_W1) & dma$wr_req_ready & in_order_on & (u_head != u_pos);
     u_dones <= u_dones + {1'b0, wr_req_take} - {1'b0, dma$wr_done & (u_dones != 2'd0)};
     case (us)
       U_IDLE: if (done_valid) begin
         uq <= done_queue[3:0];
         u_id <= done_token[15:0];
         u_slots <= done_token[31:16];
+        u_head <= done_token[47:32];
         u_len <= done_len;
         bad_done <= ~done_ok;
         us <= done_ok ? U_CFG : U_IDLE;
@@ -577,7 +615,7 @@ always @(posedge clock) begin
         u_size <= qb_size;
         u_desc <= qb_desc;
         u_driver <= qb_driver;
-        u_pos <= used_pos[uq];
+        u_pos <= used_pos[uq[QW-1:0]];
         u_wrap <= used_wrap[uq];
         us <= U_W1;
       end
@@ -593,6 +631,7 @@ always @(posedge clock) begin
         if (u_more) begin
           u_id <= done_token[15:0];
           u_slots <= done_token[31:16];
+          u_head <= done_token[47:32];
           u_len <= done_len;
           us <= U_W1;
         end else us <= U_EVQ;
@@ -618,7 +657,7 @@ always @(*) begin
   done_ready = u_take;
   queue_irq = irq_r;
   queue_irq_index = irq_q;
-  needs_reset = err_pulse | bad_done | wr_refused;
+  needs_reset = err_pulse | bad_done | bad_order | wr_refused;
 end
 
 // ---- the DMA channels
@@ -652,14 +691,14 @@ always @(posedge clock) begin
   qr_seen <= ~reset & queue_resetting;
   if (queue_resetting) qr_index <= queue_reset_index;
   if (reset | ~running) begin
-    for (i = 0; i < 16; i = i + 1) begin avail_pos[i] <= 16'h0; used_pos[i] <= 16'h0; end
+    for (i = 0; i < N; i = i + 1) begin avail_pos[i] <= 16'h0; used_pos[i] <= 16'h0; end
     avail_wrap <= 16'hffff;
     used_wrap <= 16'hffff;
     kick <= 16'h0;
     en_seen <= 16'h0;
   end else begin
     en_seen <= q_enables;
-    for (i = 0; i < 16; i = i + 1) begin
+    for (i = 0; i < N; i = i + 1) begin
       if (qr_done & (qr_index == i[15:0])) begin
         avail_pos[i] <= 16'h0; used_pos[i] <= 16'h0; avail_wrap[i] <= 1'b1; used_wrap[i] <= 1'b1; kick[i] <= 1'b0;
       end else begin

@@ -26,7 +26,7 @@ pub struct Seg {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Buffer {
     pub queue: u16,
-    pub token: u32,
+    pub token: u64,
     pub segments: Vec<Seg>,
 }
 
@@ -54,14 +54,14 @@ struct Job {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct DeviceInputs {
     pub seg_ready: bool,
-    pub done: Option<(u16, u32, u32)>,
+    pub done: Option<(u16, u64, u32)>,
     pub idle: bool,
 }
 
 /// What the card showed on them.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct DeviceOutputs {
-    pub seg: Option<(u16, u32, Seg, bool)>,
+    pub seg: Option<(u16, u64, Seg, bool)>,
     pub done_ready: bool,
 }
 
@@ -76,7 +76,7 @@ pub struct Device {
     pub received: VecDeque<Buffer>,
     partial: Option<Buffer>,
     /// Completions waiting to go to the card, in order.
-    pub completions: VecDeque<(u16, u32, u32)>,
+    pub completions: VecDeque<(u16, u64, u32)>,
     jobs: VecDeque<Job>,
     reads_issued: usize,
     writes_issued: usize,

@@ -198,7 +198,7 @@ macro_rules! card_port {
                     seg: (self.f0_seg_valid() == 1).then(|| {
                         (
                             self.f0_seg_queue() as u16,
-                            self.f0_seg_token() as u32,
+                            self.f0_seg_token(),
                             device::Seg {
                                 addr: self.f0_seg_addr(),
                                 len: self.f0_seg_len() as u32,
@@ -219,7 +219,7 @@ macro_rules! card_port {
                     seg: (self.f1_seg_valid() == 1).then(|| {
                         (
                             self.f1_seg_queue() as u16,
-                            self.f1_seg_token() as u32,
+                            self.f1_seg_token(),
                             device::Seg {
                                 addr: self.f1_seg_addr(),
                                 len: self.f1_seg_len() as u32,

@@ -50,6 +50,8 @@ struct Posted {
     segments: Vec<Segment>,
     /// Ring slots it took (1 for an indirect buffer).
     slots: u16,
+    /// The ring slot of its first descriptor.
+    head: u16,
     table: Option<(u64, u64)>,
 }
 
@@ -91,6 +93,9 @@ pub struct DriverRing {
     posted: HashMap<u16, Posted>,
     /// Buffers completed, in the order the driver saw them.
     pub completed: u64,
+    /// VIRTIO_F_IN_ORDER was negotiated: `poll_used` fails the test when a buffer is used out
+    /// of the order it was made available (PQ-18).
+    pub in_order: bool,
 }
 
 impl DriverRing {
@@ -139,6 +144,7 @@ impl DriverRing {
             free_ids: (0..size).collect(),
             posted: HashMap::new(),
             completed: 0,
+            in_order: false,
         }
     }
 
@@ -191,6 +197,7 @@ impl DriverRing {
             return None;
         }
         let id = self.free_ids.pop_front().unwrap();
+        let first = self.next_avail;
         self.allow_segments(memory, id, segs);
         // Lay out every descriptor but the head, then the head (PQ-5's other side).
         let mut head = None;
@@ -217,6 +224,7 @@ impl DriverRing {
             Posted {
                 segments: segs.to_vec(),
                 slots: n,
+                head: first,
                 table: None,
             },
         );
@@ -250,7 +258,8 @@ impl DriverRing {
                 self.function, self.queue
             ),
         );
-        let at = self.desc + 16 * self.next_avail as u64;
+        let first = self.next_avail;
+        let at = self.desc + 16 * first as u64;
         let flags = self.flags(F_INDIRECT);
         Self::write_desc(memory, at, table, tlen as u32, id, flags);
         self.advance_avail();
@@ -260,6 +269,7 @@ impl DriverRing {
             Posted {
                 segments: segs.to_vec(),
                 slots: 1,
+                head: first,
                 table: Some((table, tlen)),
             },
         );
@@ -314,6 +324,13 @@ impl DriverRing {
                 self.function, self.queue
             )
         });
+        assert!(
+            !self.in_order || p.head == slot,
+            "function {} queue {}: IN_ORDER negotiated but buffer {id} (made available at slot {}) was used at slot {slot}, ahead of an older buffer (PQ-18)",
+            self.function,
+            self.queue,
+            p.head
+        );
         let writable = writable_bytes(&p.segments);
         assert!(
             len as u64 <= writable,

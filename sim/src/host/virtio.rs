@@ -44,6 +44,7 @@ pub mod feature {
     pub const VERSION_1: u64 = 1 << 32;
     pub const ACCESS_PLATFORM: u64 = 1 << 33;
     pub const RING_PACKED: u64 = 1 << 34;
+    pub const IN_ORDER: u64 = 1 << 35;
     pub const ORDER_PLATFORM: u64 = 1 << 36;
     pub const NOTIFICATION_DATA: u64 = 1 << 38;
     pub const RING_RESET: u64 = 1 << 40;
@@ -211,7 +212,8 @@ impl<C: CardPort> RootComplex<C> {
             let notify_off = self.common_read(f, common::QUEUE_NOTIFY_OFF, 2) as u16;
             let base = 0x1_0000_0000u64 + 0x10_0000 * q as u64 + 0x100_0000 * f as u64;
             let (desc, driver, device) = (base, base + 0x8_0000, base + 0x8_1000);
-            let ring = DriverRing::new(&mut self.memory, f, q, size, desc, driver, device);
+            let mut ring = DriverRing::new(&mut self.memory, f, q, size, desc, driver, device);
+            ring.in_order = features & feature::IN_ORDER != 0;
             self.rings[f as usize].push(ring);
             // 64-bit fields as two 32-bit halves, as Linux writes them (PCI-4).
             for (off, v) in [
