@@ -37,8 +37,8 @@ fn seg(addr: u64, len: u32, write: bool) -> Segment {
 }
 
 /// Run until queue `q` of function `f` has a used descriptor; returns it.
-fn wait_used(
-    h: &mut RootComplex<Card>,
+fn wait_used<C: CardPort>(
+    h: &mut RootComplex<C>,
     f: u8,
     q: usize,
     limit: u64,
@@ -652,6 +652,57 @@ fn pq_2_queue_sizes_1_2_3_255_256_and_32768_carry_traffic_and_all_but_32768_wrap
 }
 
 /// Post up to `n` random buffers on each of `queues` and ring their doorbells.
+#[test]
+fn pq_2_a_queue_of_32768_wraps_with_chains_of_64_descriptors() {
+    // 512 chains of 64 descriptors fill the ring once; 40 more take the used and the
+    // available positions past the wrap, both wrap counters flipping (PQ-2, PQ-3, PQ-4).
+    let mut h = RootComplex::new(CardQ32k::new());
+    assert_eq!(h.enumerate().len(), 2);
+    h.virtio_init_with(0, WANT, true, |q, max| if q == 0 { 32768 } else { max.min(256) })
+        .unwrap();
+    h.devices[0].echo = true;
+    h.devices[0].keep_log = false;
+    const N: u64 = 552;
+    // buffer k: 32 readable bytes at DATA + 64k, 32 writable ones at DATA + 64k + 0x10_0000
+    let src = |k: u64, i: u64| (k * 31 + i * 7 + 1) as u8;
+    let (mut posted, mut used) = (0u64, 0u64);
+    let mut ids = std::collections::VecDeque::new();
+    while used < N {
+        let mut any = false;
+        while posted < N && h.rings[0][0].free_slots() >= 64 {
+            let base = DATA + 64 * (posted % 1024);
+            let bytes: Vec<u8> = (0..32).map(|i| src(posted, i)).collect();
+            h.memory.write(base, &bytes);
+            let segs: Vec<Segment> = (0..64)
+                .map(|i| {
+                    if i < 32 {
+                        seg(base + i, 1, false)
+                    } else {
+                        seg(base + 0x10_0000 + (i - 32), 1, true)
+                    }
+                })
+                .collect();
+            let id = h.rings[0][0].post_chain(&mut h.memory, &segs).unwrap();
+            ids.push_back((posted, id));
+            posted += 1;
+            any = true;
+        }
+        if any {
+            h.kick(0, 0);
+        }
+        let u = wait_used(&mut h, 0, 0, 2_000_000);
+        let (k, id) = ids.pop_front().unwrap();
+        assert_eq!((u.id, u.len), (id, 32), "buffer {k}");
+        let base = DATA + 64 * (k % 1024);
+        let want: Vec<u8> = (0..32).map(|i| src(k, i)).collect();
+        assert_eq!(h.memory.read_vec(base + 0x10_0000, 32), want, "buffer {k}'s data");
+        used += 1;
+    }
+    // 552 x 64 slots = 35328 = 32768 + 2560: one wrap, used wrap counter now 0
+    assert_eq!(h.rings[0][0].used_position(), (2560, false));
+    assert_eq!(h.device_status(0) & status::DEVICE_NEEDS_RESET, 0);
+}
+
 fn load(h: &mut RootComplex<Card>, t: &mut Traffic, queues: &[usize], n: usize) {
     for &q in queues {
         for _ in 0..n {

@@ -19,7 +19,7 @@
 //! | `done_valid`, `done_ready`, `done_queue`, `done_token`, `done_len` | in/out/in/in/in | the device completed a buffer, having written `done_len` bytes into its writable segments; with `in_order_on` a device completes each queue's buffers in the order it received them |
 //! | `device_idle` | in | the device holds no buffer |
 //! | `queue_irq`, `queue_irq_index` | out | pulse: a used-buffer notification for a queue (to the transport) |
-//! | `needs_reset` | out | pulse: illegal input; the engine stops fetching until the next reset |
+//! | `needs_reset` | out | pulse, registered: illegal input (or a device fault); the engine stops fetching until the next reset |
 //! | `idle` | out | nothing in flight (the device included): a pending reset may complete; registered (one cycle after the fact) |
 //!
 //! Fetch side: queues with a pending scan (a notification, DRIVER_OK, a queue enable) are
@@ -28,8 +28,8 @@
 //! scan. The read is buffered whole and parsed only if the DMA engine reports no error, one
 //! descriptor every three cycles (load, classify, apply). Chains may span reads; the queue is
 //! kept until the chain ends. An indirect descriptor ends the read; its table is read next in
-//! chunks of 8 entries (PQ-16, PQ-17). Segments go into a 128-entry FIFO, and a buffer becomes visible to the device only
-//! when its chain (or table) is whole.
+//! chunks of 8 entries (PQ-16, PQ-17). Segments go into a 128-entry FIFO in block RAM, and a
+//! buffer becomes visible to the device only when its chain (or table) is whole.
 //!
 //! Used side: for each completion, `{len, id}` is written first and the flags (AVAIL = USED =
 //! the used wrap counter, WRITE iff len > 0) after it as a separate write (PQ-4, PQ-6, PQ-14),
@@ -183,6 +183,11 @@ localparam QW = (N > 1) ? $clog2(N) : 1;   // index width of the per-queue array
 integer i;
 // a used-side write the DMA engine refused (Bus Master Enable cleared under the driver's feet)
 wire wr_refused = dma$wr_done & dma$wr_error;
+// ... reported a cycle later: `needs_reset` reaches the transport's interrupt logic, and the
+// `wr_done` path already crosses the DMA arbiter's routing RAM
+reg wr_refused_r;
+initial wr_refused_r = 1'b0;
+always @(posedge clock) wr_refused_r <= ~reset & running & wr_refused;
 // ---- per-queue ring state (PQ-3: positions 0, wrap counters 1 after any reset)
 // arrays hold only the function's N queues: 16 deep they cost a few hundred LUTs per engine
 reg [15:0] avail_pos [0:N-1];
@@ -249,14 +254,21 @@ initial begin
   ind_addr = 64'h0; ind_left = 7'h0; ind_id = 16'h0; rr = 4'hf;
 end
 // segment FIFO (128 entries: {write, len, addr}) and buffer FIFO (16 entries)
+// The segment RAM is block RAM (3 DP16KD): in LUT RAM it took 200 cells and a 128:1 read
+// multiplexer per bit, spread over the die. Its read is registered: `seg_q` holds the segment
+// offered to the device (`seg_v`), loaded from `sg_lp`, the next committed segment.
+(* ram_style = "block" *)
 reg [96:0] segs [0:127];
-reg [6:0] sg_wp, sg_cp, sg_rp;   // write, committed, read
+reg [6:0] sg_wp, sg_cp, sg_rp;   // write, committed, read (the device's next)
+reg [6:0] sg_lp;                 // next to load into seg_q (sg_rp, or sg_rp + 1 while seg_v)
+reg [96:0] seg_q;
+reg seg_v;
 reg [54:0] bufs [0:15];          // {nseg[6:0], head[15:0], slots[15:0], id[15:0]}
 reg [3:0] bq [0:15];             // its queue
 reg [3:0] bf_wp, bf_rp;
 reg [4:0] bf_count;
 reg [6:0] dev_k;                 // segments of the head buffer already given
-initial begin sg_wp = 7'h0; sg_cp = 7'h0; sg_rp = 7'h0; bf_wp = 4'h0; bf_rp = 4'h0; bf_count = 5'h0; dev_k = 7'h0; end
+initial begin sg_wp = 7'h0; sg_cp = 7'h0; sg_rp = 7'h0; sg_lp = 7'h0; seg_q = 97'h0; seg_v = 1'b0; bf_wp = 4'h0; bf_rp = 4'h0; bf_count = 5'h0; dev_k = 7'h0; end
 wire [6:0] sg_used = sg_wp - sg_rp;
 // 127 usable entries (the 7-bit pointers tell full from empty that way); a read adds at most
 // 8. Registered (for timing), and pushes are written a cycle late: it may miss two pushes and
@@ -471,8 +483,8 @@ always @(posedge clock) begin
 end
 
 // segment and buffer FIFOs. A push (and a commit) is registered first and written a cycle
-// later: the FIFO is a wide distributed RAM spread over the die, and its write enables must
-// not hang off the parse decision.
+// later, so that the RAM write enables and the buffer FIFO (distributed RAM) do not hang off
+// the parse decision.
 reg sp_v, sp_commit;
 reg [96:0] sp_d;
 reg [54:0] sp_buf;
@@ -498,8 +510,11 @@ always @(posedge clock) begin
   end
 end
 wire [54:0] head_buf = bufs[bf_rp];
-wire [96:0] head_seg = segs[sg_rp];
-wire dev_take = seg_valid & seg_ready;
+wire dev_take = seg_v & seg_ready;
+// load the next committed segment when the register is empty or being emptied; the write
+// pointer is never at sg_lp then (sg_lp != sg_cp <= sg_wp), so no read meets a write
+wire seg_load = (~seg_v | seg_ready) & (sg_lp != sg_cp);
+always @(posedge clock) if (seg_load) seg_q <= segs[sg_lp];
 wire dev_last = (dev_k + 7'd1 == head_buf[54:48]);
 wire abandon = ((fs == F_IDLE) & (resetting | fq_resetting) & in_chain) | (fs == F_ERR);
 always @(posedge clock) begin
@@ -507,6 +522,8 @@ always @(posedge clock) begin
     sg_wp <= 7'h0;
     sg_cp <= 7'h0;
     sg_rp <= 7'h0;
+    sg_lp <= 7'h0;
+    seg_v <= 1'b0;
     bf_wp <= 4'h0;
     bf_rp <= 4'h0;
     bf_count <= 5'h0;
@@ -518,6 +535,10 @@ always @(posedge clock) begin
       sg_cp <= sg_wp + 7'd1;
       bf_wp <= bf_wp + 4'd1;
     end
+    if (seg_load) begin
+      sg_lp <= sg_lp + 7'd1;
+      seg_v <= 1'b1;
+    end else if (dev_take) seg_v <= 1'b0;
     if (dev_take) begin
       sg_rp <= sg_rp + 7'd1;
       dev_k <= dev_last ? 7'h0 : (dev_k + 7'd1);
@@ -527,12 +548,13 @@ always @(posedge clock) begin
   end
 end
 always @(*) begin
-  seg_valid = (bf_count != 5'h0);
+  // a loaded segment is committed, so its buffer's entry is there (bf_count != 0)
+  seg_valid = seg_v;
   seg_queue = {12'h0, bq[bf_rp]};
   seg_token = head_buf[47:0];
-  seg_addr = head_seg[63:0];
-  seg_len = head_seg[95:64];
-  seg_write = head_seg[96];
+  seg_addr = seg_q[63:0];
+  seg_len = seg_q[95:64];
+  seg_write = seg_q[96];
   seg_last = dev_last;
 end
 
@@ -657,7 +679,7 @@ always @(*) begin
   done_ready = u_take;
   queue_irq = irq_r;
   queue_irq_index = irq_q;
-  needs_reset = err_pulse | bad_done | bad_order | wr_refused;
+  needs_reset = err_pulse | bad_done | bad_order | wr_refused_r;
 end
 
 // ---- the DMA channels

@@ -80,6 +80,8 @@ pub struct DmaClient {
     /// Chance per cycle that the model holds `rd_ready` or `wr_valid` low.
     pub stall: f64,
     rng: ChaCha8Rng,
+    /// The DMA engine's card-wide `dma_unexpected` / `dma_timeout` pulses (they do not say
+    /// which client's read it was): every client counts all of them.
     pub unexpected: u64,
     pub timeouts: u64,
     /// The card's `dma_idle` in the last cycle.

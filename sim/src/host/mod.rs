@@ -296,9 +296,6 @@ pub struct RootComplex<C: CardPort> {
     pub malformed: usize,
     /// Cycles a beat was offered on `rx` and not taken (the card's back-pressure).
     pub rx_stall_cycles: u64,
-    /// Cycles the link toward the card / toward the host was busy (for benchmarks).
-    pub rx_busy_cycles: u64,
-    pub tx_busy_cycles: u64,
     /// Cycles to wait for a completion before answering [`Answer::Nothing`].
     pub timeout: u64,
     /// The card's data-path and device ports of each function.
@@ -343,8 +340,6 @@ impl<C: CardPort> RootComplex<C> {
             intx: [false; 4],
             malformed: 0,
             rx_stall_cycles: 0,
-            rx_busy_cycles: 0,
-            tx_busy_cycles: 0,
             timeout: 256,
             sides: [FunctionSide::default(), FunctionSide::default()],
             link: Link::unlimited(),
@@ -382,8 +377,6 @@ impl<C: CardPort> RootComplex<C> {
             self.malformed += 1;
         }
         let tx_ready = self.cycle >= self.tx_free_at;
-        self.rx_busy_cycles += (self.cycle < self.rx_free_at) as u64;
-        self.tx_busy_cycles += !tx_ready as u64;
         // With nothing of the caller's to send, send the next due answer to a DMA read.
         let mut beat = beat;
         let mut answer_beat = false;

@@ -7,7 +7,6 @@
 //! maximum, at any byte address. The echo device copies min(readable, writable) bytes, so the
 //! check is exact: `len` equals that and the writable bytes equal the readable ones.
 
-use super::device::Device;
 use super::memory::HostMemory;
 use super::ring::{writable_bytes, DriverRing, Segment, Used};
 use rand::Rng;
@@ -164,9 +163,4 @@ impl Traffic {
         }
         n
     }
-}
-
-/// Whether the device has nothing of the traffic's left.
-pub fn device_quiet(d: &Device) -> bool {
-    d.idle()
 }
