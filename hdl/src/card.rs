@@ -109,6 +109,8 @@ pub struct Card {
     /// IN_ORDER negotiated: the device completes each queue's buffers in the order it got them.
     pub f0_in_order: Signal<Out, bool>,
     pub f0_done_len: Signal<In, Bits<32>>,
+    /// The completion is not the last buffer of its request (PQ-15).
+    pub f0_done_more: Signal<In, bool>,
     pub f1_seg_valid: Signal<Out, bool>,
     pub f1_seg_ready: Signal<In, bool>,
     pub f1_seg_queue: Signal<Out, Bits<16>>,
@@ -124,6 +126,8 @@ pub struct Card {
     /// IN_ORDER negotiated: the device completes each queue's buffers in the order it got them.
     pub f1_in_order: Signal<Out, bool>,
     pub f1_done_len: Signal<In, Bits<32>>,
+    /// The completion is not the last buffer of its request (PQ-15).
+    pub f1_done_more: Signal<In, bool>,
     /// The DMA port of function 0's device.
     pub dma0: DmaServerPort,
     /// The DMA port of function 1's device.
@@ -217,6 +221,7 @@ impl Card {
             f0_done_token: Default::default(),
             f0_in_order: Default::default(),
             f0_done_len: Default::default(),
+            f0_done_more: Default::default(),
             f1_seg_valid: Default::default(),
             f1_seg_ready: Default::default(),
             f1_seg_queue: Default::default(),
@@ -231,6 +236,7 @@ impl Card {
             f1_done_token: Default::default(),
             f1_in_order: Default::default(),
             f1_done_len: Default::default(),
+            f1_done_more: Default::default(),
             dma0: Default::default(),
             dma1: Default::default(),
             dma_unexpected: Default::default(),
@@ -375,6 +381,7 @@ impl Logic for Card {
         self.q0.done_queue.next = self.f0_done_queue.val();
         self.q0.done_token.next = self.f0_done_token.val();
         self.q0.done_len.next = self.f0_done_len.val();
+        self.q0.done_more.next = self.f0_done_more.val();
         self.q0.device_idle.next = self.f0_idle.val();
         self.q1.running.next = self.f1.running.val();
         self.q1.resetting.next = self.f1.resetting.val();
@@ -407,6 +414,7 @@ impl Logic for Card {
         self.q1.done_queue.next = self.f1_done_queue.val();
         self.q1.done_token.next = self.f1_done_token.val();
         self.q1.done_len.next = self.f1_done_len.val();
+        self.q1.done_more.next = self.f1_done_more.val();
         self.q1.device_idle.next = self.f1_idle.val();
         self.dma_unexpected.next = self.dma.unexpected.val();
         self.dma_timeout.next = self.dma.timeout.val();

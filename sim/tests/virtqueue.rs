@@ -333,6 +333,93 @@ fn pq_22_repeated_doorbells_with_nothing_new_are_harmless() {
 /// Write a raw descriptor into slot `slot` of queue `q` (function 0), available in lap 1
 /// (AVAIL set, USED clear) plus `flags`: for shapes the ring model refuses to build.
 #[test]
+fn pq_15_a_multi_buffer_request_marks_its_first_buffer_used_last() {
+    let mut h = card_with(0, |q, max| if q == 0 { 8 } else { max });
+    let ids: Vec<u16> = (0..3)
+        .map(|k| {
+            h.rings[0][0]
+                .post_chain(&mut h.memory, &[seg(DATA + 0x100 * k, 64, true)])
+                .unwrap()
+        })
+        .collect();
+    h.kick(0, 0);
+    wait_received(&mut h, 0, 3);
+    let bufs: Vec<_> = h.devices[0].received.drain(..).collect();
+    let before = h.dma.writes.len();
+    h.devices[0].complete_part(&bufs[0], 10);
+    h.devices[0].complete_part(&bufs[1], 20);
+    h.devices[0].complete(&bufs[2], 30);
+    let used: Vec<_> = (0..3)
+        .map(|_| {
+            let u = wait_used(&mut h, 0, 0, 20_000);
+            (u.id, u.len, u.slot)
+        })
+        .collect();
+    assert_eq!(
+        used,
+        vec![(ids[0], 10, 0), (ids[1], 20, 1), (ids[2], 30, 2)]
+    );
+    // The used-ring writes in the order they reached the host: the first buffer's {len, id},
+    // the other two whole, then the first buffer's flags.
+    let desc = h.rings[0][0].desc;
+    let ring: Vec<u64> = h.dma.writes[before..]
+        .iter()
+        .filter(|w| (desc..desc + 16 * 8).contains(&w.1))
+        .map(|w| w.1 - desc)
+        .collect();
+    assert_eq!(ring, vec![8, 24, 30, 40, 46, 14]);
+    assert_eq!(h.device_status(0) & status::DEVICE_NEEDS_RESET, 0);
+}
+
+#[test]
+fn pq_15_a_request_cut_by_another_queues_completion_is_closed_and_sets_device_needs_reset() {
+    let mut h = card_with(0, |q, max| if q < 2 { 8 } else { max });
+    let a = h.rings[0][0]
+        .post_chain(&mut h.memory, &[seg(DATA, 64, true)])
+        .unwrap();
+    h.rings[0][1]
+        .post_chain(&mut h.memory, &[seg(DATA + 0x1000, 64, true)])
+        .unwrap();
+    h.kick(0, 0);
+    h.kick(0, 1);
+    wait_received(&mut h, 0, 2);
+    let bufs: Vec<_> = h.devices[0].received.drain(..).collect();
+    let on_q0 = bufs.iter().position(|b| b.queue == 0).unwrap();
+    h.devices[0].complete_part(&bufs[on_q0], 5);
+    h.devices[0].complete(&bufs[1 - on_q0], 6);
+    assert!(
+        h.run_until(50_000, |h| queue_irqs(h, 9) >= 1),
+        "no configuration interrupt"
+    );
+    assert_ne!(h.device_status(0) & status::DEVICE_NEEDS_RESET, 0);
+    // The open request was closed: its buffer is used, so the driver is not left waiting.
+    let u = wait_used(&mut h, 0, 0, 20_000);
+    assert_eq!((u.id, u.len), (a, 5));
+    h.virtio_reset(0, 64).unwrap();
+}
+
+#[test]
+fn pq_15_a_request_left_open_by_an_idle_device_is_closed_and_sets_device_needs_reset() {
+    let mut h = card_with(0, |q, max| if q == 0 { 8 } else { max });
+    let a = h.rings[0][0]
+        .post_chain(&mut h.memory, &[seg(DATA, 64, true)])
+        .unwrap();
+    h.kick(0, 0);
+    wait_received(&mut h, 0, 1);
+    let b = h.devices[0].received.pop_front().unwrap();
+    // "more to come", but the device holds nothing else: the engine must not wait forever
+    h.devices[0].complete_part(&b, 9);
+    assert!(
+        h.run_until(50_000, |h| queue_irqs(h, 9) >= 1),
+        "no configuration interrupt"
+    );
+    assert_ne!(h.device_status(0) & status::DEVICE_NEEDS_RESET, 0);
+    let u = wait_used(&mut h, 0, 0, 20_000);
+    assert_eq!((u.id, u.len), (a, 9));
+    h.virtio_reset(0, 64).unwrap();
+}
+
+#[test]
 fn pq_18_in_order_is_offered_and_random_traffic_is_used_in_the_order_made_available() {
     let sizes = [256u16, 3, 255, 1];
     let mut h = RootComplex::new(Card::new());
@@ -658,8 +745,13 @@ fn pq_2_a_queue_of_32768_wraps_with_chains_of_64_descriptors() {
     // available positions past the wrap, both wrap counters flipping (PQ-2, PQ-3, PQ-4).
     let mut h = RootComplex::new(CardQ32k::new());
     assert_eq!(h.enumerate().len(), 2);
-    h.virtio_init_with(0, WANT, true, |q, max| if q == 0 { 32768 } else { max.min(256) })
-        .unwrap();
+    h.virtio_init_with(
+        0,
+        WANT,
+        true,
+        |q, max| if q == 0 { 32768 } else { max.min(256) },
+    )
+    .unwrap();
     h.devices[0].echo = true;
     h.devices[0].keep_log = false;
     const N: u64 = 552;
@@ -695,7 +787,11 @@ fn pq_2_a_queue_of_32768_wraps_with_chains_of_64_descriptors() {
         assert_eq!((u.id, u.len), (id, 32), "buffer {k}");
         let base = DATA + 64 * (k % 1024);
         let want: Vec<u8> = (0..32).map(|i| src(k, i)).collect();
-        assert_eq!(h.memory.read_vec(base + 0x10_0000, 32), want, "buffer {k}'s data");
+        assert_eq!(
+            h.memory.read_vec(base + 0x10_0000, 32),
+            want,
+            "buffer {k}'s data"
+        );
         used += 1;
     }
     // 552 x 64 slots = 35328 = 32768 + 2560: one wrap, used wrap counter now 0

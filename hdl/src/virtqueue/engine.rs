@@ -17,9 +17,10 @@
 //! | `dma` | client | the DMA channels (docs/ARCHITECTURE.md, "DMA engine") |
 //! | `seg_valid`, `seg_ready`, `seg_queue`, `seg_token`, `seg_addr`, `seg_len`, `seg_write`, `seg_last` | out/in/out... | the next buffer for the device, one segment per beat in chain order, readable first; `seg_last` on its last segment; `seg_token` (`{head slot, slots, id}`) is opaque to the device: it hands it back |
 //! | `done_valid`, `done_ready`, `done_queue`, `done_token`, `done_len` | in/out/in/in/in | the device completed a buffer, having written `done_len` bytes into its writable segments; with `in_order_on` a device completes each queue's buffers in the order it received them |
+//! | `done_more` | in | with `done_valid`: this buffer is part of a multi-buffer request whose next buffer the device completes next, on the same queue (PQ-15) |
 //! | `device_idle` | in | the device holds no buffer |
 //! | `queue_irq`, `queue_irq_index` | out | pulse: a used-buffer notification for a queue (to the transport) |
-//! | `needs_reset` | out | pulse, registered: illegal input (or a device fault); the engine stops fetching until the next reset |
+//! | `needs_reset` | out | pulse, registered: illegal input (or a device fault: a completion out of order with IN_ORDER, a multi-buffer request cut by another queue's completion); the engine stops fetching until the next reset |
 //! | `idle` | out | nothing in flight (the device included): a pending reset may complete; registered (one cycle after the fact) |
 //!
 //! Fetch side: queues with a pending scan (a notification, DRIVER_OK, a queue enable) are
@@ -36,6 +37,13 @@
 //! `used_pos` advances by the buffer's slots (PQ-13), and once both writes are `wr_done` the
 //! Driver Event Suppression structure is read and the notification decided (PQ-19, the
 //! digest's reference rule for DESC mode).
+//!
+//! Multi-buffer requests (PQ-15): the completions of one request come in a row, all but the
+//! last with `done_more`. The first buffer's `{len, id}` is written but its flags are held
+//! back; the others are written whole; the first's flags go last, so the driver sees the
+//! request only when all of it is there. Another queue's completion in the middle of a request
+//! (or the device going idle with the request open) is a device fault: the request is closed
+//! (the first's flags written) and DEVICE_NEEDS_RESET set.
 //!
 //! IN_ORDER (PQ-18): buffers reach the device in each queue's available order; with IN_ORDER
 //! negotiated the device must complete them in that order, so that each used descriptor lands
@@ -87,6 +95,7 @@ pub struct PackedQueueEngine {
     pub done_queue: Signal<In, Bits<16>>,
     pub done_token: Signal<In, Bits<48>>,
     pub done_len: Signal<In, Bits<32>>,
+    pub done_more: Signal<In, bool>,
     pub device_idle: Signal<In, bool>,
     pub queue_irq: Signal<Out, bool>,
     pub queue_irq_index: Signal<Out, Bits<16>>,
@@ -134,6 +143,7 @@ impl PackedQueueEngine {
             done_queue: Default::default(),
             done_token: Default::default(),
             done_len: Default::default(),
+            done_more: Default::default(),
             device_idle: Default::default(),
             queue_irq: Default::default(),
             queue_irq_index: Default::default(),
@@ -293,6 +303,9 @@ end
 wire [3:0] pick = rr + 4'd1 + pick_off;
 wire any_ready = |ready_q;
 wire fq_resetting = queue_resetting & (queue_reset_index == {12'h0, fq});
+// F_IDLE leaves for a scan at the next edge (a reset drops a partial chain instead)
+wire scan_start = (fs == F_IDLE) & ~((resetting | fq_resetting) & in_chain) &
+                  fetching_allowed & ~broken & room & (in_chain | any_ready);
 // the descriptor being parsed
 wire [31:0] d_len = d_info[31:0];
 wire [15:0] d_id = d_info[47:32];
@@ -354,7 +367,7 @@ always @(posedge clock) begin
           chain_slots <= 16'h0;
           chain_w <= 1'b0;
           retries <= 3'h0;
-        end else if (fetching_allowed & ~broken & room & (in_chain | any_ready)) begin
+        end else if (scan_start) begin
           if (~in_chain) begin
             fq <= pick;
             rr <= pick;
@@ -560,13 +573,21 @@ end
 
 // ---- used side: IDLE -> CFG -> CFG2 -> W1 -> D1 -> W2 -> D2 -> WAIT (-> W1 ...) -> EVQ -> EVD -> IRQ
 localparam U_IDLE = 4'd0, U_CFG = 4'd1, U_CFG2 = 4'd2, U_W1 = 4'd3, U_D1 = 4'd4, U_W2 = 4'd5,
-           U_D2 = 4'd6, U_WAIT = 4'd7, U_EVQ = 4'd8, U_EVD = 4'd9, U_EV2 = 4'd11, U_IRQ = 4'd10;
+           U_D2 = 4'd6, U_WAIT = 4'd7, U_EVQ = 4'd8, U_EVD = 4'd9, U_EV2 = 4'd11, U_IRQ = 4'd10,
+           U_GRP = 4'd12, U_W3 = 4'd13, U_D3 = 4'd14, U_FIN = 4'd15;
+// a multi-buffer request (PQ-15): ... W1 D1 (flags held) WAIT GRP W1 D1 W2 D2 WAIT GRP ...
+// W1 D1 W2 D2 WAIT (the last buffer) W3 D3 (the first's flags) FIN -> EVQ
 reg [3:0] us;
 reg [3:0] uq;
 reg [15:0] u_id;
 reg [15:0] u_slots;
 reg [15:0] u_head;           // the buffer's first ring slot (IN_ORDER check)
 reg bad_order;
+reg u_part;                  // this completion has done_more: its request continues
+reg grp;                     // a multi-buffer request is open: its first buffer's flags wait
+reg [63:0] g_addr;           // where they go
+reg g_wrap, g_w;             // and what they say
+reg bad_group;
 reg [31:0] u_len;
 reg [15:0] u_size;
 reg [63:0] u_desc;
@@ -584,6 +605,7 @@ initial begin
   u_desc = 64'h0; u_driver = 64'h0; u_pos = 16'h0; u_wrap = 1'b1; u_adv = 16'h0; u_dones = 2'd0;
   u_event = 18'h0; irq_r = 1'b0; irq_q = 16'h0; bad_done = 1'b0;
   u_head = 16'h0; bad_order = 1'b0;
+  u_part = 1'b0; grp = 1'b0; g_addr = 64'h0; g_wrap = 1'b0; g_w = 1'b0; bad_group = 1'b0;
 end
 wire done_ok = done_queue < N;
 wire [63:0] u_slot_addr = u_desc + {44'h0, u_pos, 4'h0};
@@ -616,7 +638,10 @@ always @(posedge clock) begin
     u_adv <= 16'h0;
     bad_done <= 1'b0;
     bad_order <= 1'b0;
+    bad_group <= 1'b0;
+    grp <= 1'b0;
   end else begin
+    bad_group <= 1'b0;
     irq_r <= 1'b0;
     bad_done <= 1'b0;
     // in order, every used descriptor lands in its own buffer's first slot (PQ-18)
@@ -629,6 +654,7 @@ always @(posedge clock) begin
         u_slots <= done_token[31:16];
         u_head <= done_token[47:32];
         u_len <= done_len;
+        u_part <= done_more;
         bad_done <= ~done_ok;
         us <= done_ok ? U_CFG : U_IDLE;
       end
@@ -642,21 +668,57 @@ always @(posedge clock) begin
         us <= U_W1;
       end
       U_W1: if (dma$wr_req_ready) us <= U_D1;
-      U_D1: if (dma$wr_ready) us <= U_W2;
+      U_D1: if (dma$wr_ready) begin
+        if (u_part & ~grp) begin
+          // the first buffer of a request: its flags wait for the rest (PQ-15)
+          grp <= 1'b1;
+          g_addr <= u_slot_addr + 64'd14;
+          g_wrap <= u_wrap;
+          g_w <= (u_len != 32'h0);
+          us <= U_WAIT;
+        end else us <= U_W2;
+      end
       U_W2: if (dma$wr_req_ready) us <= U_D2;
       U_D2: if (dma$wr_ready) us <= U_WAIT;
       U_WAIT: if (u_written) begin
         u_pos <= u_next;
         if (u_wraps) u_wrap <= ~u_wrap;
         u_adv <= u_adv + u_slots;
-        // completions for this queue already waiting: write them first, one event check for all
-        if (u_more) begin
+        // the rest of an open request; or completions for this queue already waiting: write
+        // them first, one event check for all
+        if (grp) us <= u_part ? U_GRP : U_W3;
+        else if (u_more) begin
           u_id <= done_token[15:0];
           u_slots <= done_token[31:16];
           u_head <= done_token[47:32];
           u_len <= done_len;
+          u_part <= done_more;
           us <= U_W1;
         end else us <= U_EVQ;
+      end
+      U_GRP: if (done_valid) begin
+        if (done_queue == {12'h0, uq}) begin
+          u_id <= done_token[15:0];
+          u_slots <= done_token[31:16];
+          u_head <= done_token[47:32];
+          u_len <= done_len;
+          u_part <= done_more;
+          us <= U_W1;
+        end else begin
+          // another queue's completion inside a request: close the request, report the fault
+          bad_group <= 1'b1;
+          us <= U_W3;
+        end
+      end else if (device_idle) begin
+        // the device holds no buffer, so the rest of the request will never come
+        bad_group <= 1'b1;
+        us <= U_W3;
+      end
+      U_W3: if (dma$wr_req_ready) us <= U_D3;
+      U_D3: if (dma$wr_ready) us <= U_FIN;
+      U_FIN: if (u_written) begin
+        grp <= 1'b0;
+        us <= U_EVQ;
       end
       U_EVQ: if (dma$rd_req_ready & u_req) us <= U_EVD;
       U_EVD: if (u_beat) begin
@@ -674,12 +736,13 @@ always @(posedge clock) begin
     endcase
   end
 end
-wire u_take = ((us == U_IDLE) & done_valid) | ((us == U_WAIT) & u_written & u_more);
+wire u_take = ((us == U_IDLE) & done_valid) | ((us == U_WAIT) & u_written & ~grp & u_more) |
+              ((us == U_GRP) & done_valid & (done_queue == {12'h0, uq}));
 always @(*) begin
   done_ready = u_take;
   queue_irq = irq_r;
   queue_irq_index = irq_q;
-  needs_reset = err_pulse | bad_done | bad_order | wr_refused_r;
+  needs_reset = err_pulse | bad_done | bad_order | bad_group | wr_refused_r;
 end
 
 // ---- the DMA channels
@@ -689,13 +752,15 @@ always @(*) begin
   dma$rd_req_address = (fs == F_FETCH) ? (f_desc + {44'h0, f_pos, 4'h0}) : (fs == F_IND) ? ind_addr : u_driver;
   dma$rd_req_length = (fs == F_FETCH) ? {8'h0, batch, 4'h0} : (fs == F_IND) ? {8'h0, ind_chunk, 4'h0} : 16'd4;
   dma$rd_ready = 1'b1;
-  dma$wr_req_valid = (us == U_W1) | (us == U_W2);
+  dma$wr_req_valid = (us == U_W1) | (us == U_W2) | (us == U_W3);
   dma$wr_req_function = @FN@;
-  dma$wr_req_address = (us == U_W1) ? (u_slot_addr + 64'd8) : (u_slot_addr + 64'd14);
+  dma$wr_req_address = (us == U_W1) ? (u_slot_addr + 64'd8) : (us == U_W3) ? g_addr : (u_slot_addr + 64'd14);
   dma$wr_req_length = (us == U_W1) ? 16'd6 : 16'd2;
-  dma$wr_valid = (us == U_D1) | (us == U_D2);
+  dma$wr_valid = (us == U_D1) | (us == U_D2) | (us == U_D3);
   // {len, id} first; then the flags: AVAIL = USED = the used wrap counter, WRITE iff written
-  dma$wr_data = (us == U_D1) ? {16'h0, u_id, u_len} : {48'h0, u_wrap, 7'h0, u_wrap, 5'h0, (u_len != 32'h0), 1'b0};
+  dma$wr_data = (us == U_D1) ? {16'h0, u_id, u_len} :
+                (us == U_D3) ? {48'h0, g_wrap, 7'h0, g_wrap, 5'h0, g_w, 1'b0} :
+                {48'h0, u_wrap, 7'h0, u_wrap, 5'h0, (u_len != 32'h0), 1'b0};
 end
 always @(posedge clock) begin
   if (reset | ~running) begin
@@ -743,18 +808,18 @@ always @(posedge clock) begin
   end
 end
 
-// `idle` is registered (it ends a reset, a wide fan-out in the transport), then re-checked
-// against the state registers so that nothing that started meanwhile is missed
+// `idle` is a register (it ends a reset, a wide fan-out in the transport). Computed at edge t
+// from the state at t, it must also hold at t + 1, when the transport acts on it: so it
+// excludes what would leave the idle state at that edge (a scan starting, a completion taken;
+// a read or a FIFO write needs a busy state first).
 reg idle_r;
 initial idle_r = 1'b0;
 always @(posedge clock) begin
-  idle_r <= ~reset & ((fs == F_IDLE) | (fs == F_ERR)) & ~rd_busy & ~sp_v & ~sp_commit & (bf_count == 5'h0) & (us == U_IDLE) & ~done_valid & device_idle & (~in_chain | resetting | fq_resetting | (fs == F_ERR));
+  idle_r <= ~reset & ((fs == F_IDLE) | (fs == F_ERR)) & ~scan_start & ~rd_busy & ~sp_v & ~sp_commit & (bf_count == 5'h0) & (us == U_IDLE) & ~done_valid & device_idle & (~in_chain | resetting | fq_resetting | (fs == F_ERR));
 end
 always @(*) begin
   qa_index = {12'h0, fq};
   qb_index = {12'h0, uq};
-  // the registered verdict, and nothing started since (a scan or a completion taken in the
-  // cycle it was computed)
-  idle = idle_r & ((fs == F_IDLE) | (fs == F_ERR)) & (us == U_IDLE) & ~rd_busy;
+  idle = idle_r;
 end
 "#;

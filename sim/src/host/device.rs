@@ -54,7 +54,8 @@ struct Job {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct DeviceInputs {
     pub seg_ready: bool,
-    pub done: Option<(u16, u64, u32)>,
+    /// (queue, token, len, more: not the last buffer of its request)
+    pub done: Option<(u16, u64, u32, bool)>,
     pub idle: bool,
 }
 
@@ -76,7 +77,7 @@ pub struct Device {
     pub received: VecDeque<Buffer>,
     partial: Option<Buffer>,
     /// Completions waiting to go to the card, in order.
-    pub completions: VecDeque<(u16, u64, u32)>,
+    pub completions: VecDeque<(u16, u64, u32, bool)>,
     jobs: VecDeque<Job>,
     reads_issued: usize,
     writes_issued: usize,
@@ -121,7 +122,15 @@ impl Device {
 
     /// Complete a received buffer (by hand), having written `len` bytes.
     pub fn complete(&mut self, buf: &Buffer, len: u32) {
-        self.completions.push_back((buf.queue, buf.token, len));
+        self.completions
+            .push_back((buf.queue, buf.token, len, false));
+    }
+
+    /// Complete a received buffer that is not the last of its request (`done_more`, PQ-15):
+    /// the request's next buffer must be completed next.
+    pub fn complete_part(&mut self, buf: &Buffer, len: u32) {
+        self.completions
+            .push_back((buf.queue, buf.token, len, true));
     }
 
     /// The device holds nothing.
@@ -257,7 +266,7 @@ impl Device {
                 self.read_errors += 1;
             }
             self.completions
-                .push_back((job.buf.queue, job.buf.token, job.written as u32));
+                .push_back((job.buf.queue, job.buf.token, job.written as u32, false));
             self.echoed += 1;
         }
     }

@@ -188,12 +188,13 @@ macro_rules! card_port {
                     idle: self.dma_idle() == 1,
                 };
                 // The devices' buffer and completion ports.
-                let (dq, dt, dl) = d0.done.unwrap_or((0, 0, 0));
+                let (dq, dt, dl, dm) = d0.done.unwrap_or((0, 0, 0, false));
                 self.set_f0_seg_ready(d0.seg_ready as u64);
                 self.set_f0_done_valid(d0.done.is_some() as u64);
                 self.set_f0_done_queue(dq as u64);
                 self.set_f0_done_token(dt as u64);
                 self.set_f0_done_len(dl as u64);
+                self.set_f0_done_more(dm as u64);
                 let do0 = device::DeviceOutputs {
                     seg: (self.f0_seg_valid() == 1).then(|| {
                         (
@@ -209,12 +210,13 @@ macro_rules! card_port {
                     }),
                     done_ready: self.f0_done_ready() == 1,
                 };
-                let (dq, dt, dl) = d1.done.unwrap_or((0, 0, 0));
+                let (dq, dt, dl, dm) = d1.done.unwrap_or((0, 0, 0, false));
                 self.set_f1_seg_ready(d1.seg_ready as u64);
                 self.set_f1_done_valid(d1.done.is_some() as u64);
                 self.set_f1_done_queue(dq as u64);
                 self.set_f1_done_token(dt as u64);
                 self.set_f1_done_len(dl as u64);
+                self.set_f1_done_more(dm as u64);
                 let do1 = device::DeviceOutputs {
                     seg: (self.f1_seg_valid() == 1).then(|| {
                         (
