@@ -9,7 +9,9 @@
 //! | write done | to the client at the head of a 16-entry FIFO of granted writes |
 //!
 //! Requests pass a two-entry register slice per client and channel first (one cycle; the
-//! clients' `req_ready` is a register). No added latency on data. A request waits
+//! clients' `req_ready` is a register); the round robin's pick is registered and granted a
+//! cycle later (one more cycle; a new pick follows each grant, so at most one request per
+//! channel every two cycles). No added latency on data. A request waits
 //! only while the route FIFO is full (64 reads in flight is more than the engine's 32 tags
 //! plus its intake, so never in practice).
 
@@ -84,7 +86,7 @@ wire [15:0] c{k}_{ch}_l = c{k}_{ch}_m[15:0];
         v += HEAD;
         for k in 0..4 {
             v += &format!(
-                "assign c{k}_rd_pop = rd_grant_ok & (rd_pick == 2'd{k});\nassign c{k}_wr_pop = wr_grant_ok & (wr_pick == 2'd{k});\n"
+                "assign c{k}_rd_pop = rd_grant_ok & (rd_sel == 2'd{k});\nassign c{k}_wr_pop = wr_grant_ok & (wr_sel == 2'd{k});\n"
             );
         }
         // Per-client fan-out of the shared answers, generated for c0..c3.
@@ -118,13 +120,18 @@ wire [3:0] rd_rot = rd_twice[{1'b0, rd_last_grant + 2'd1} +: 4];
 wire [1:0] rd_off = rd_rot[0] ? 2'd0 : rd_rot[1] ? 2'd1 : rd_rot[2] ? 2'd2 : rd_rot[3] ? 2'd3 : 2'd0;
 wire [1:0] rd_pick = rd_last_grant + 2'd1 + rd_off;
 wire rd_any = |rd_asks;
+// the pick is registered (rd_sel) and granted from the register a cycle later: the round robin
+// and the grant (engine ready, slice pop) are two levels of logic too many for one cycle
+reg rd_sel_v;
+reg [1:0] rd_sel;
+initial begin rd_sel_v = 1'b0; rd_sel = 2'd0; end
 // route FIFO of granted reads
 reg [1:0] rd_route [0:63];
 reg [5:0] rd_wp, rd_rp;
 reg [6:0] rd_count;
 integer i;
 initial begin rd_wp = 6'h0; rd_rp = 6'h0; rd_count = 7'h0; for (i = 0; i < 64; i = i + 1) rd_route[i] = 2'd0; end
-wire rd_grant_ok = rd_any & engine$rd_req_ready & (rd_count != 7'd64);
+wire rd_grant_ok = rd_sel_v & engine$rd_req_ready & (rd_count != 7'd64);
 wire rd_grant = rd_grant_ok;
 wire [1:0] rd_head = rd_route[rd_rp];
 wire rd_route_any = (rd_count != 7'h0);
@@ -132,18 +139,24 @@ wire rd_beat_last = engine$rd_valid & engine$rd_ready & engine$rd_last & rd_rout
 always @(posedge clock) begin
   if (reset) begin
     rd_last_grant <= 2'd3;
+    rd_sel_v <= 1'b0;
     rd_wp <= 6'h0;
     rd_rp <= 6'h0;
     rd_count <= 7'h0;
   end else begin
+    if (rd_grant) rd_sel_v <= 1'b0;
+    else if (~rd_sel_v & rd_any) begin
+      rd_sel_v <= 1'b1;
+      rd_sel <= rd_pick;
+    end
     if (rd_grant) begin
-      rd_last_grant <= rd_pick;
+      rd_last_grant <= rd_sel;
       rd_wp <= rd_wp + 6'd1;
     end
     if (rd_beat_last) rd_rp <= rd_rp + 6'd1;
     rd_count <= rd_count + {6'h0, rd_grant} - {6'h0, rd_beat_last};
   end
-  if (rd_grant) rd_route[rd_wp] <= rd_pick;
+  if (rd_grant) rd_route[rd_wp] <= rd_sel;
 end
 
 // ---- write requests: round robin; the channel stays with the client until its data is in
@@ -157,15 +170,19 @@ wire [7:0] wr_twice = {wr_asks, wr_asks};
 wire [3:0] wr_rot = wr_twice[{1'b0, wr_last_grant + 2'd1} +: 4];
 wire [1:0] wr_off = wr_rot[0] ? 2'd0 : wr_rot[1] ? 2'd1 : wr_rot[2] ? 2'd2 : wr_rot[3] ? 2'd3 : 2'd0;
 wire [1:0] wr_pick = wr_last_grant + 2'd1 + wr_off;
+// registered pick, granted a cycle later (as for reads); picked while a write's data still runs
+reg wr_sel_v;
+reg [1:0] wr_sel;
+initial begin wr_sel_v = 1'b0; wr_sel = 2'd0; end
 reg [1:0] wr_route [0:15];
 reg [3:0] wr_wp, wr_rp;
 reg [4:0] wr_count;
 initial begin wr_wp = 4'h0; wr_rp = 4'h0; wr_count = 5'h0; for (i = 0; i < 16; i = i + 1) wr_route[i] = 2'd0; end
-wire wr_grant_ok = (|wr_asks) & ~wr_locked & engine$wr_req_ready & (wr_count != 5'd16);
+wire wr_grant_ok = wr_sel_v & ~wr_locked & engine$wr_req_ready & (wr_count != 5'd16);
 wire [1:0] wr_head = wr_route[wr_rp];
 reg [15:0] wr_len_picked;
 always @(*) begin
-  case (wr_pick)
+  case (wr_sel)
     2'd0: wr_len_picked = c0_wr_l;
     2'd1: wr_len_picked = c1_wr_l;
     2'd2: wr_len_picked = c2_wr_l;
@@ -178,14 +195,20 @@ wire wr_beat = wr_locked & engine$wr_valid & engine$wr_ready;
 always @(posedge clock) begin
   if (reset) begin
     wr_last_grant <= 2'd3;
+    wr_sel_v <= 1'b0;
     wr_locked <= 1'b0;
     wr_wp <= 4'h0;
     wr_rp <= 4'h0;
     wr_count <= 5'h0;
   end else begin
+    if (wr_grant_ok) wr_sel_v <= 1'b0;
+    else if (~wr_sel_v & (|wr_asks)) begin
+      wr_sel_v <= 1'b1;
+      wr_sel <= wr_pick;
+    end
     if (wr_grant_ok) begin
-      wr_last_grant <= wr_pick;
-      wr_owner <= wr_pick;
+      wr_last_grant <= wr_sel;
+      wr_owner <= wr_sel;
       wr_beats <= wr_len_beats;
       wr_locked <= (wr_len_picked != 16'h0);
       wr_wp <= wr_wp + 4'd1;
@@ -196,32 +219,32 @@ always @(posedge clock) begin
     if (engine$wr_done & (wr_count != 5'h0)) wr_rp <= wr_rp + 4'd1;
     wr_count <= wr_count + {4'h0, wr_grant_ok} - {4'h0, engine$wr_done & (wr_count != 5'h0)};
   end
-  if (wr_grant_ok) wr_route[wr_wp] <= wr_pick;
+  if (wr_grant_ok) wr_route[wr_wp] <= wr_sel;
 end
 
 // ---- the engine's side: the granted request, the routed data
 always @(*) begin
-  case (rd_pick)
+  case (rd_sel)
     2'd0: begin engine$rd_req_function = c0_rd_f; engine$rd_req_address = c0_rd_a; engine$rd_req_length = c0_rd_l; end
     2'd1: begin engine$rd_req_function = c1_rd_f; engine$rd_req_address = c1_rd_a; engine$rd_req_length = c1_rd_l; end
     2'd2: begin engine$rd_req_function = c2_rd_f; engine$rd_req_address = c2_rd_a; engine$rd_req_length = c2_rd_l; end
     default: begin engine$rd_req_function = c3_rd_f; engine$rd_req_address = c3_rd_a; engine$rd_req_length = c3_rd_l; end
   endcase
-  engine$rd_req_valid = rd_any & (rd_count != 7'd64);
+  engine$rd_req_valid = rd_sel_v & (rd_count != 7'd64);
   case (rd_head)
     2'd0: engine$rd_ready = c0$rd_ready;
     2'd1: engine$rd_ready = c1$rd_ready;
     2'd2: engine$rd_ready = c2$rd_ready;
     default: engine$rd_ready = c3$rd_ready;
   endcase
-  case (wr_pick)
+  case (wr_sel)
     2'd0: begin engine$wr_req_function = c0_wr_f; engine$wr_req_address = c0_wr_a; end
     2'd1: begin engine$wr_req_function = c1_wr_f; engine$wr_req_address = c1_wr_a; end
     2'd2: begin engine$wr_req_function = c2_wr_f; engine$wr_req_address = c2_wr_a; end
     default: begin engine$wr_req_function = c3_wr_f; engine$wr_req_address = c3_wr_a; end
   endcase
   engine$wr_req_length = wr_len_picked;
-  engine$wr_req_valid = (|wr_asks) & ~wr_locked & (wr_count != 5'd16);
+  engine$wr_req_valid = wr_sel_v & ~wr_locked & (wr_count != 5'd16);
   case (wr_owner)
     2'd0: begin engine$wr_valid = wr_locked & c0$wr_valid; engine$wr_data = c0$wr_data; end
     2'd1: begin engine$wr_valid = wr_locked & c1$wr_valid; engine$wr_data = c1$wr_data; end
