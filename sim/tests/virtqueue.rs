@@ -387,11 +387,7 @@ fn pq_15_a_request_cut_by_another_queues_completion_is_closed_and_sets_device_ne
     let on_q0 = bufs.iter().position(|b| b.queue == 0).unwrap();
     h.devices[0].complete_part(&bufs[on_q0], 5);
     h.devices[0].complete(&bufs[1 - on_q0], 6);
-    assert!(
-        h.run_until(50_000, |h| queue_irqs(h, 9) >= 1),
-        "no configuration interrupt"
-    );
-    assert_ne!(h.device_status(0) & status::DEVICE_NEEDS_RESET, 0);
+    assert_device_needs_reset(&mut h, "a request cut by another queue");
     // The open request was closed: its buffer is used, so the driver is not left waiting.
     let u = wait_used(&mut h, 0, 0, 20_000);
     assert_eq!((u.id, u.len), (a, 5));
@@ -409,11 +405,7 @@ fn pq_15_a_request_left_open_by_an_idle_device_is_closed_and_sets_device_needs_r
     let b = h.devices[0].received.pop_front().unwrap();
     // "more to come", but the device holds nothing else: the engine must not wait forever
     h.devices[0].complete_part(&b, 9);
-    assert!(
-        h.run_until(50_000, |h| queue_irqs(h, 9) >= 1),
-        "no configuration interrupt"
-    );
-    assert_ne!(h.device_status(0) & status::DEVICE_NEEDS_RESET, 0);
+    assert_device_needs_reset(&mut h, "a request left open");
     let u = wait_used(&mut h, 0, 0, 20_000);
     assert_eq!((u.id, u.len), (a, 9));
     h.virtio_reset(0, 64).unwrap();
@@ -470,15 +462,7 @@ fn pq_18_in_order_a_device_completing_out_of_order_sets_device_needs_reset() {
     wait_received(&mut h, 0, 1);
     let third = h.devices[0].received.pop_front().unwrap();
     h.devices[0].complete(&third, 4);
-    assert!(
-        h.run_until(50_000, |h| queue_irqs(h, 9) >= 1),
-        "no configuration interrupt"
-    );
-    assert_ne!(
-        h.device_status(0) & status::DEVICE_NEEDS_RESET,
-        0,
-        "DEVICE_NEEDS_RESET"
-    );
+    assert_device_needs_reset(&mut h, "a completion out of order");
     // The driver resets the device; the used write and event read already under way finish
     // inside the rings, which stay the device's until the reset completes.
     h.virtio_reset(0, 64).unwrap();
@@ -492,9 +476,8 @@ fn raw(h: &mut RootComplex<Card>, q: usize, slot: u64, addr: u64, len: u32, id: 
     h.memory.write_u16(at + 14, flags | 0x80);
 }
 
-/// After illegal input: DEVICE_NEEDS_RESET with a configuration interrupt (vector 9 on
-/// function 0), nothing handed to the device, and a device reset still completes.
-fn assert_needs_reset(h: &mut RootComplex<Card>, what: &str) {
+/// Function 0 set DEVICE_NEEDS_RESET and sent its configuration interrupt (vector 9).
+fn assert_device_needs_reset(h: &mut RootComplex<Card>, what: &str) {
     assert!(
         h.run_until(50_000, |h| queue_irqs(h, 9) >= 1),
         "{what}: no configuration interrupt"
@@ -504,6 +487,12 @@ fn assert_needs_reset(h: &mut RootComplex<Card>, what: &str) {
         0,
         "{what}: DEVICE_NEEDS_RESET"
     );
+}
+
+/// After illegal input: DEVICE_NEEDS_RESET with a configuration interrupt (vector 9 on
+/// function 0), nothing handed to the device, and a device reset still completes.
+fn assert_needs_reset(h: &mut RootComplex<Card>, what: &str) {
+    assert_device_needs_reset(h, what);
     assert!(
         h.devices[0].log.is_empty(),
         "{what}: a buffer reached the device"

@@ -650,11 +650,6 @@ always @(posedge clock) begin
     case (us)
       U_IDLE: if (done_valid) begin
         uq <= done_queue[3:0];
-        u_id <= done_token[15:0];
-        u_slots <= done_token[31:16];
-        u_head <= done_token[47:32];
-        u_len <= done_len;
-        u_part <= done_more;
         bad_done <= ~done_ok;
         us <= done_ok ? U_CFG : U_IDLE;
       end
@@ -687,24 +682,11 @@ always @(posedge clock) begin
         // the rest of an open request; or completions for this queue already waiting: write
         // them first, one event check for all
         if (grp) us <= u_part ? U_GRP : U_W3;
-        else if (u_more) begin
-          u_id <= done_token[15:0];
-          u_slots <= done_token[31:16];
-          u_head <= done_token[47:32];
-          u_len <= done_len;
-          u_part <= done_more;
-          us <= U_W1;
-        end else us <= U_EVQ;
+        else us <= u_more ? U_W1 : U_EVQ;
       end
       U_GRP: if (done_valid) begin
-        if (done_queue == {12'h0, uq}) begin
-          u_id <= done_token[15:0];
-          u_slots <= done_token[31:16];
-          u_head <= done_token[47:32];
-          u_len <= done_len;
-          u_part <= done_more;
-          us <= U_W1;
-        end else begin
+        if (done_queue == {12'h0, uq}) us <= U_W1;
+        else begin
           // another queue's completion inside a request: close the request, report the fault
           bad_group <= 1'b1;
           us <= U_W3;
@@ -738,6 +720,14 @@ always @(posedge clock) begin
 end
 wire u_take = ((us == U_IDLE) & done_valid) | ((us == U_WAIT) & u_written & ~grp & u_more) |
               ((us == U_GRP) & done_valid & (done_queue == {12'h0, uq}));
+// every completion taken is latched here, whichever state took it
+always @(posedge clock) if (u_take) begin
+  u_id <= done_token[15:0];
+  u_slots <= done_token[31:16];
+  u_head <= done_token[47:32];
+  u_len <= done_len;
+  u_part <= done_more;
+end
 always @(*) begin
   done_ready = u_take;
   queue_irq = irq_r;
