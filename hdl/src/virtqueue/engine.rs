@@ -290,8 +290,14 @@ always @(posedge clock) room <= (sg_used <= 7'd116) & (bf_count <= 5'd6);
 reg rd_busy;
 reg rd_owner;                    // 0 fetch side, 1 used side
 initial begin rd_busy = 1'b0; rd_owner = 1'b0; end
-// queues eligible for a scan: pending, enabled, not being reset
-wire [15:0] qr_mask = (queue_resetting & (queue_reset_index < 16'd16)) ? (16'h1 << queue_reset_index[3:0]) : 16'h0;
+// queues eligible for a scan: pending, enabled, not being reset. The queue-reset mask is
+// registered (the decode of a 16-bit index was on the card's critical path); in the first
+// cycle of a queue reset it is not set yet, so no scan starts then (`qr_first`).
+reg [15:0] qr_mask;
+initial qr_mask = 16'h0;
+always @(posedge clock)
+  qr_mask <= (~reset & queue_resetting & (queue_reset_index < 16'd16)) ? (16'h1 << queue_reset_index[3:0]) : 16'h0;
+wire qr_first = queue_resetting & ~qr_seen;
 wire [15:0] ready_q = kick & q_enables & qmask & ~qr_mask;
 wire [31:0] ready_twice = {ready_q, ready_q};
 wire [15:0] ready_rot = ready_twice[{1'b0, rr + 4'd1} +: 16];
@@ -301,11 +307,20 @@ always @(*) begin
   for (i = 15; i >= 0; i = i - 1) if (ready_rot[i]) pick_off = i[3:0];
 end
 wire [3:0] pick = rr + 4'd1 + pick_off;
-wire any_ready = |ready_q;
+// The round-robin pick is registered too: a scan starts on `pick_r` if that queue is still
+// ready, so a pick a cycle old never scans a queue that stopped being eligible.
+reg [3:0] pick_r;
+reg pick_v;
+initial begin pick_r = 4'h0; pick_v = 1'b0; end
+always @(posedge clock) begin
+  pick_r <= pick;
+  pick_v <= ~reset & (|ready_q);
+end
+wire any_ready = pick_v & ready_q[pick_r];
 wire fq_resetting = queue_resetting & (queue_reset_index == {12'h0, fq});
 // F_IDLE leaves for a scan at the next edge (a reset drops a partial chain instead)
 wire scan_start = (fs == F_IDLE) & ~((resetting | fq_resetting) & in_chain) &
-                  fetching_allowed & ~broken & room & (in_chain | any_ready);
+                  fetching_allowed & ~broken & room & ~qr_first & (in_chain | any_ready);
 // the descriptor being parsed
 wire [31:0] d_len = d_info[31:0];
 wire [15:0] d_id = d_info[47:32];
@@ -369,8 +384,8 @@ always @(posedge clock) begin
           retries <= 3'h0;
         end else if (scan_start) begin
           if (~in_chain) begin
-            fq <= pick;
-            rr <= pick;
+            fq <= pick_r;
+            rr <= pick_r;
           end
           fs <= F_CFG;
         end
