@@ -21,7 +21,7 @@
 //! | `devcfg_done`, `devcfg_rdata` | in | the device's one-cycle answer, one or more cycles after the strobe |
 //! | `config_changed` | in | pulse: the device changed its configuration (generation, ISR bit 1, config vector) |
 //! | `needs_reset` | in | pulse: unrecoverable device error: DEVICE_NEEDS_RESET, then a config interrupt if DRIVER_OK (PCI-40) |
-//! | `queue_irq`, `queue_irq_index` | in | pulse: a used-buffer notification for a queue (ignored before DRIVER_OK, PCI-39) |
+//! | `queue_irq`, `queue_irq_index` | in | pulse: a used-buffer notification for a queue (ignored before DRIVER_OK, PCI-39); registered on the way in, so it is raised a cycle later |
 //! | `idle` | in | nothing of this function is in flight: a pending device or queue reset completes |
 //! | `resetting` | out | the driver wrote 0 to `device_status`; the data path must drain and raise `idle` |
 //! | `queue_resetting`, `queue_reset_index` | out | the driver wrote 1 to `queue_reset` of that queue |
