@@ -21,9 +21,9 @@
 //! | `timeout` | out | pulse: the oldest request waited `timeout_cycles` and was ended with an error |
 //! | `idle` | out | no request in flight or waiting in the engine |
 //!
-//! Latency: a request's first MRd leaves 3 cycles after `req_valid`; its data starts 3 cycles
-//! after its last completion beat arrives. MRds go out at one per 3 cycles (a 2-beat TLP and a
-//! sizing cycle), so 32 tags of 256 B cover a round trip of 8 KiB.
+//! Latency: a request's first MRd leaves 4 cycles after `req_valid`; its data starts 3 cycles
+//! after its last completion beat arrives. MRds go out at one per 3 cycles (a 2-beat TLP; the next one's
+//! sizing and shaping cycles overlap it), so 32 tags of 256 B cover a round trip of 8 KiB.
 //!
 //! How the pool works: tags are handed out in a circle and freed in the same order (the
 //! answer is drained in request order), so a tag is free when the slot at `issue_ptr` is not
@@ -152,9 +152,9 @@ initial begin
   for (i = 0; i < 32; i = i + 1) begin end_off[i] = 8'h0; missing[i] = 9'h0; info[i] = 16'h0; end
 end
 
-// ---- request intake and split: IDLE -> CHECK -> SIZE -> ISSUE (-> SIZE ...)
-localparam RQ_IDLE = 2'd0, RQ_CHECK = 2'd1, RQ_SIZE = 2'd2, RQ_ISSUE = 2'd3;
-reg [1:0] rq;
+// ---- request intake and split: IDLE -> CHECK -> SIZE -> SHAPE -> ISSUE (-> SIZE ...)
+localparam RQ_IDLE = 3'd0, RQ_CHECK = 3'd1, RQ_SIZE = 3'd2, RQ_SHAPE = 3'd3, RQ_ISSUE = 3'd4;
+reg [2:0] rq;
 reg [63:0] r_addr;
 reg [16:0] r_left;
 reg r_func;
@@ -183,15 +183,24 @@ wire r_wraps = (&r_addr[63:16]) & (r_top > 17'h10000);
 wire tag_free = ~busy[issue_ptr];
 // not from tx.ready: that comes through the transmit arbiters and would make a long path
 wire t_free = (t_beat == 2'd0);
+// The MRd's shape, worked out from r_size in RQ_SHAPE and registered (s_*): from r_size
+// through these adders into the header registers was the card's critical path.
 wire [8:0] r_end = {1'b0, r_addr[7:0]} + r_size;
 // the slot offset of the last byte: its word, its DW (for the length) and its lane
 wire [8:0] r_end_m1 = r_end - 9'd1;
-wire [4:0] r_last_w = r_end_m1[7:3];
 wire [1:0] r_last_lane = r_end_m1[1:0];
 wire [9:0] r_dws = {3'b0, r_end_m1[8:2]} - {4'b0, r_addr[7:2]} + 10'd1;
 wire [3:0] r_first_be = 4'hf << r_addr[1:0];
 wire [3:0] r_last_be = 4'hf >> (2'd3 - r_last_lane);
-wire r_one_dw = (r_dws == 10'd1);
+reg [7:0] s_end;
+reg [4:0] s_last_w;
+reg [9:0] s_dws;
+reg [3:0] s_first_be, s_last_be;
+reg s_one_dw, s_more;
+initial begin
+  s_end = 8'h0; s_last_w = 5'h0; s_dws = 10'h0; s_first_be = 4'h0; s_last_be = 4'h0;
+  s_one_dw = 1'b0; s_more = 1'b0;
+end
 wire r_issue = (rq == RQ_ISSUE) & tag_free & (t_free | r_refused);
 
 always @(*) req_ready = (rq == RQ_IDLE);
@@ -219,20 +228,31 @@ always @(posedge clock) begin
       RQ_SIZE: begin
         // a zero-length request is refused and still takes one (empty) tag for its answer
         r_size <= (r_left == 17'h0) ? 9'd1 : (r_left < {8'h0, r_room}) ? r_left[8:0] : r_room;
+        rq <= RQ_SHAPE;
+      end
+      RQ_SHAPE: begin
+        s_end <= r_end[7:0];
+        s_last_w <= r_end_m1[7:3];
+        s_dws <= r_dws;
+        s_first_be <= r_first_be;
+        s_last_be <= r_last_be;
+        s_one_dw <= (r_dws == 10'd1);
+        s_more <= (r_left > {8'h0, r_size});
         rq <= RQ_ISSUE;
       end
       RQ_ISSUE: if (r_issue) begin
         issue_ptr <= issue_ptr + 5'd1;
         r_first <= 1'b0;
         r_addr <= r_addr + {55'h0, r_size};
-        r_left <= (r_left > {8'h0, r_size}) ? (r_left - {8'h0, r_size}) : 17'h0;
-        rq <= (r_left > {8'h0, r_size}) ? RQ_SIZE : RQ_IDLE;
+        r_left <= s_more ? (r_left - {8'h0, r_size}) : 17'h0;
+        rq <= s_more ? RQ_SIZE : RQ_IDLE;
       end
+      default: rq <= RQ_IDLE;
     endcase
   end
   if (r_issue) begin
-    end_off[issue_ptr] <= r_end[7:0];
-    info[issue_ptr] <= {r_first, ~(r_left > {8'h0, r_size}), r_flush, r_shift, r_addr[7:3], r_last_w};
+    end_off[issue_ptr] <= s_end;
+    info[issue_ptr] <= {r_first, ~s_more, r_flush, r_shift, r_addr[7:3], s_last_w};
   end
 end
 
@@ -244,8 +264,8 @@ always @(posedge clock) begin
   else if (tx$ready & (t_beat == 2'd2)) t_beat <= 2'd0;
   if (r_issue & ~r_refused) begin
     t_4dw <= |r_addr[63:32];
-    t_dw0 <= {(|r_addr[63:32]) ? 3'b001 : 3'b000, 19'h0, r_dws};
-    t_dw1 <= {bus_device, 2'b00, r_func, 3'b000, issue_ptr, r_one_dw ? 4'h0 : r_last_be, r_one_dw ? (r_first_be & r_last_be) : r_first_be};
+    t_dw0 <= {(|r_addr[63:32]) ? 3'b001 : 3'b000, 19'h0, s_dws};
+    t_dw1 <= {bus_device, 2'b00, r_func, 3'b000, issue_ptr, s_one_dw ? 4'h0 : s_last_be, s_one_dw ? (s_first_be & s_last_be) : s_first_be};
     t_dw2 <= (|r_addr[63:32]) ? r_addr[63:32] : {r_addr[31:2], 2'b00};
     t_dw3 <= {r_addr[31:2], 2'b00};
   end
