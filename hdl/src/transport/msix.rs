@@ -123,41 +123,53 @@ end",
         )
         .unwrap();
     }
-    // The lowest ready vector: later assignments win, so go from the highest down.
+    // The lowest ready vector, in two registered steps (timing: from the pending bits through
+    // a priority chain and a 96-bit table mux in one cycle was the card's critical path):
+    // `cand_a` is the choice, `cand_r` the choice a cycle later with its table entry. When it
+    // is used the chosen vector must still be pending and unmasked (`cand_still`), so a mask
+    // set meanwhile always wins.
     writeln!(
         v,
         "reg [4:0] cand;
-reg [63:0] cand_address;
-reg [31:0] cand_data;
 always @(*) begin
-  cand = 5'd0;
-  cand_address = {{t0_addr_hi, t0_addr_lo}};
-  cand_data = t0_data;"
+  cand = 5'd0;"
     )
     .unwrap();
     for k in (0..nv).rev() {
-        writeln!(
-            v,
-            "  if (ready_vecs[{k}]) begin cand = 5'd{k}; cand_address = {{t{k}_addr_hi, t{k}_addr_lo}}; cand_data = t{k}_data; end"
-        )
-        .unwrap();
+        writeln!(v, "  if (ready_vecs[{k}]) cand = 5'd{k};").unwrap();
     }
-    writeln!(v, "end").unwrap();
-    // The choice is registered (timing); when it is used, the chosen vector must still be
-    // pending and unmasked, so a mask set meanwhile always wins.
     writeln!(
         v,
-        "reg cand_valid_r;
+        "end
+reg cand_valid_a;
+reg [4:0] cand_a;
+reg cand_valid_r;
 reg [4:0] cand_r;
 reg [63:0] cand_address_r;
 reg [31:0] cand_data_r;
-initial begin cand_valid_r = 1'b0; cand_r = 5'd0; cand_address_r = 64'h0; cand_data_r = 32'h0; end
+initial begin
+  cand_valid_a = 1'b0; cand_a = 5'd0;
+  cand_valid_r = 1'b0; cand_r = 5'd0; cand_address_r = 64'h0; cand_data_r = 32'h0;
+end
 always @(posedge clock) begin
-  if (reset) cand_valid_r <= 1'b0;
-  else cand_valid_r <= ready_vecs != {nv}'d0;
-  cand_r <= cand;
-  cand_address_r <= cand_address;
-  cand_data_r <= cand_data;
+  if (reset) begin cand_valid_a <= 1'b0; cand_valid_r <= 1'b0; end
+  else begin cand_valid_a <= ready_vecs != {nv}'d0; cand_valid_r <= cand_valid_a; end
+  cand_a <= cand;
+  cand_r <= cand_a;
+  case (cand_a)"
+    )
+    .unwrap();
+    for k in 0..nv {
+        writeln!(
+            v,
+            "    5'd{k}: begin cand_address_r <= {{t{k}_addr_hi, t{k}_addr_lo}}; cand_data_r <= t{k}_data; end"
+        )
+        .unwrap();
+    }
+    writeln!(
+        v,
+        "    default: begin cand_address_r <= 64'h0; cand_data_r <= 32'h0; end
+  endcase
 end
 reg cand_still;
 always @(*) begin
