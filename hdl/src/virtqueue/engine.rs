@@ -317,7 +317,13 @@ always @(posedge clock) begin
   pick_v <= ~reset & (|ready_q);
 end
 wire any_ready = pick_v & ready_q[pick_r];
-wire fq_resetting = queue_resetting & (queue_reset_index == {12'h0, fq});
+// the scanned queue is being reset: registered (the 16-bit compare fed the chain abandon and
+// `idle` on the card's critical path). A cycle late is safe: in the first cycle of a queue
+// reset no scan starts (`qr_first`), and `fq` changes only when a scan starts, after which
+// the fetch side is out of F_IDLE for longer than a cycle.
+reg fq_resetting;
+initial fq_resetting = 1'b0;
+always @(posedge clock) fq_resetting <= ~reset & queue_resetting & (queue_reset_index == {12'h0, fq});
 // F_IDLE leaves for a scan at the next edge (a reset drops a partial chain instead)
 wire scan_start = (fs == F_IDLE) & ~((resetting | fq_resetting) & in_chain) &
                   fetching_allowed & ~broken & room & ~qr_first & (in_chain | any_ready);
