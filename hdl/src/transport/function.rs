@@ -200,6 +200,28 @@ fn decode_verilog(g: &Gen) -> String {
             g.devcfg_dws
         )
     };
+    // One write strobe per MSI-X table DW, decoded on the way in: decoding the registered
+    // address at each entry gave one address register a fanout across the whole table, and
+    // that routing was the card's critical path.
+    let (table_strobes, table_strobes_set) = if g.v > 0 {
+        (
+            format!(
+                "reg [{top}:0] a_tw;\ninitial a_tw = {w}'d0;\n",
+                top = 4 * g.v - 1,
+                w = 4 * g.v
+            ),
+            (0..4 * g.v)
+                .map(|j| {
+                    format!(
+                        "\n  a_tw[{j}] <= ~reset & reg_valid & reg_write & (reg_dw == 13'd{dw});",
+                        dw = (page(layout::MSIX_TABLE) << 10) + j as u32
+                    )
+                })
+                .collect::<String>(),
+        )
+    } else {
+        (String::new(), String::new())
+    };
     let (in_table, in_pba) = if g.v > 0 {
         (
             format!(
@@ -226,9 +248,9 @@ reg a_vec_lo_ok;
 reg a_vec_hi_ok;
 initial begin a_valid = 1'b0; a_write = 1'b0; a_dw = 13'h0; a_be = 4'h0; a_wdata = 32'h0; end
 initial begin a_size_ok = 1'b0; a_vec_lo_ok = 1'b0; a_vec_hi_ok = 1'b0; end
-always @(posedge clock) begin
+{table_strobes}always @(posedge clock) begin
   if (reset) a_valid <= 1'b0;
-  else a_valid <= reg_valid;
+  else a_valid <= reg_valid;{table_strobes_set}
   a_write <= reg_write;
   a_dw <= reg_dw;
   a_be <= reg_be;
@@ -257,6 +279,8 @@ wire in_pba = {in_pba};
         qmax = g.queue_size_max,
         vec_lo = vec_ok("reg_wdata[15:0]", g.v),
         vec_hi = vec_ok("reg_wdata[31:16]", g.v),
+        table_strobes = table_strobes,
+        table_strobes_set = table_strobes_set,
     )
 }
 

@@ -67,8 +67,8 @@ always @(*) begin
         "    default: table_rdata = 32'h0;
   endcase
 end
-// each entry merges the written bytes into its own value (no read mux on the write path)
-wire tw = wr & in_table;
+// each entry merges the written bytes into its own value (no read mux on the write path);
+// `a_tw` holds one write strobe per table DW, decoded on the way in (function.rs)
 always @(posedge clock) begin
   if (reset) begin"
     )
@@ -84,10 +84,10 @@ always @(posedge clock) begin
     for k in 0..nv {
         writeln!(
             v,
-            "    if (tw & (off == 10'd{a})) t{k}_addr_lo <= ((t{k}_addr_lo & ~be_mask) | (a_wdata & be_mask)) & 32'hfffffffc;
-    if (tw & (off == 10'd{b})) t{k}_addr_hi <= (t{k}_addr_hi & ~be_mask) | (a_wdata & be_mask);
-    if (tw & (off == 10'd{c})) t{k}_data <= (t{k}_data & ~be_mask) | (a_wdata & be_mask);
-    if (tw & (off == 10'd{d}) & a_be[0]) t{k}_mask <= a_wdata[0];",
+            "    if (a_tw[{a}]) t{k}_addr_lo <= ((t{k}_addr_lo & ~be_mask) | (a_wdata & be_mask)) & 32'hfffffffc;
+    if (a_tw[{b}]) t{k}_addr_hi <= (t{k}_addr_hi & ~be_mask) | (a_wdata & be_mask);
+    if (a_tw[{c}]) t{k}_data <= (t{k}_data & ~be_mask) | (a_wdata & be_mask);
+    if (a_tw[{d}] & a_be[0]) t{k}_mask <= a_wdata[0];",
             a = 4 * k,
             b = 4 * k + 1,
             c = 4 * k + 2,
