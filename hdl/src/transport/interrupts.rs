@@ -60,7 +60,7 @@ always @(*) msg_valid = busy;"
             v,
             "reg [4:0] msg_vec;
 initial msg_vec = 5'd0;
-wire msi_go = msix_on & ~msix_function_mask & bus_master & cand_valid_r & cand_still;
+wire msi_go = msix_on & ~msix_function_mask & bus_master & cand_still;
 wire msi_taken = busy & msg_ready & ~msg_intx;",
         )
         .unwrap();

@@ -127,7 +127,8 @@ end",
     // a priority chain and a 96-bit table mux in one cycle was the card's critical path):
     // `cand_a` is the choice, `cand_r` the choice a cycle later with its table entry. When it
     // is used the chosen vector must still be pending and unmasked (`cand_still`), so a mask
-    // set meanwhile always wins.
+    // set meanwhile always wins. With nothing pending `cand_r` is 0 and `cand_still` reads
+    // vector 0's live bit, so no separate valid bit is needed.
     writeln!(
         v,
         "reg [4:0] cand;
@@ -141,19 +142,15 @@ always @(*) begin
     writeln!(
         v,
         "end
-reg cand_valid_a;
 reg [4:0] cand_a;
-reg cand_valid_r;
 reg [4:0] cand_r;
 reg [63:0] cand_address_r;
 reg [31:0] cand_data_r;
 initial begin
-  cand_valid_a = 1'b0; cand_a = 5'd0;
-  cand_valid_r = 1'b0; cand_r = 5'd0; cand_address_r = 64'h0; cand_data_r = 32'h0;
+  cand_a = 5'd0;
+  cand_r = 5'd0; cand_address_r = 64'h0; cand_data_r = 32'h0;
 end
 always @(posedge clock) begin
-  if (reset) begin cand_valid_a <= 1'b0; cand_valid_r <= 1'b0; end
-  else begin cand_valid_a <= ready_vecs != {nv}'d0; cand_valid_r <= cand_valid_a; end
   cand_a <= cand;
   cand_r <= cand_a;
   case (cand_a)"

@@ -317,13 +317,11 @@ always @(posedge clock) begin
   pick_v <= ~reset & (|ready_q);
 end
 wire any_ready = pick_v & ready_q[pick_r];
-// the scanned queue is being reset: registered (the 16-bit compare fed the chain abandon and
-// `idle` on the card's critical path). A cycle late is safe: in the first cycle of a queue
-// reset no scan starts (`qr_first`), and `fq` changes only when a scan starts, after which
-// the fetch side is out of F_IDLE for longer than a cycle.
-reg fq_resetting;
-initial fq_resetting = 1'b0;
-always @(posedge clock) fq_resetting <= ~reset & queue_resetting & (queue_reset_index == {12'h0, fq});
+// the scanned queue is being reset: read from the registered mask (the 16-bit compare fed the
+// chain abandon and `idle` on the card's critical path). A cycle late is safe: in the first
+// cycle of a queue reset no scan starts (`qr_first`), and `fq` changes only when a scan starts,
+// after which the fetch side is out of F_IDLE for longer than a cycle.
+wire fq_resetting = qr_mask[fq];
 // F_IDLE leaves for a scan at the next edge (a reset drops a partial chain instead)
 wire scan_start = (fs == F_IDLE) & ~((resetting | fq_resetting) & in_chain) &
                   fetching_allowed & ~broken & room & ~qr_first & (in_chain | any_ready);
@@ -629,7 +627,19 @@ initial begin
   u_part = 1'b0; grp = 1'b0; g_addr = 64'h0; g_wrap = 1'b0; g_w = 1'b0; bad_group = 1'b0;
 end
 wire done_ok = done_queue < N;
-wire [63:0] u_slot_addr = u_desc + {44'h0, u_pos, 4'h0};
+// The used descriptor's address fields, registered (the 64-bit add from `u_pos` was the card's
+// critical path). `{u_pos, 4'h8}` is u_pos * 16 + 8, so each is a single adder. They lag `u_pos`
+// and `u_desc` by a cycle: W1 asks only from its second cycle (`w1_ok`), and W2 and D1 come
+// later still.
+reg [63:0] u_len_addr;       // + 8: {len, id}
+reg [63:0] u_flags_addr;     // + 14: flags
+reg w1_ok;
+initial begin u_len_addr = 64'h0; u_flags_addr = 64'h0; w1_ok = 1'b0; end
+always @(posedge clock) begin
+  u_len_addr <= u_desc + {44'h0, u_pos, 4'h8};
+  u_flags_addr <= u_desc + {44'h0, u_pos, 4'hE};
+  w1_ok <= ~reset & (us == U_W1);
+end
 // the position after this buffer's slots: compare and subtract, never mask (PQ-2)
 wire [16:0] u_sum = {1'b0, u_pos} + {1'b0, u_slots};
 wire u_wraps = (u_sum >= {1'b0, u_size});
@@ -666,7 +676,7 @@ always @(posedge clock) begin
     irq_r <= 1'b0;
     bad_done <= 1'b0;
     // in order, every used descriptor lands in its own buffer's first slot (PQ-18)
-    bad_order <= (us == U_W1) & dma$wr_req_ready & in_order_on & (u_head != u_pos);
+    bad_order <= (us == U_W1) & w1_ok & dma$wr_req_ready & in_order_on & (u_head != u_pos);
     u_dones <= u_dones + {1'b0, wr_req_take} - {1'b0, dma$wr_done & (u_dones != 2'd0)};
     case (us)
       U_IDLE: if (done_valid) begin
@@ -683,12 +693,12 @@ always @(posedge clock) begin
         u_wrap <= used_wrap[uq];
         us <= U_W1;
       end
-      U_W1: if (dma$wr_req_ready) us <= U_D1;
+      U_W1: if (w1_ok & dma$wr_req_ready) us <= U_D1;
       U_D1: if (dma$wr_ready) begin
         if (u_part & ~grp) begin
           // the first buffer of a request: its flags wait for the rest (PQ-15)
           grp <= 1'b1;
-          g_addr <= u_slot_addr + 64'd14;
+          g_addr <= u_flags_addr;
           g_wrap <= u_wrap;
           g_w <= (u_len != 32'h0);
           us <= U_WAIT;
@@ -763,9 +773,9 @@ always @(*) begin
   dma$rd_req_address = (fs == F_FETCH) ? (f_desc + {44'h0, f_pos, 4'h0}) : (fs == F_IND) ? ind_addr : u_driver;
   dma$rd_req_length = (fs == F_FETCH) ? {8'h0, batch, 4'h0} : (fs == F_IND) ? {8'h0, ind_chunk, 4'h0} : 16'd4;
   dma$rd_ready = 1'b1;
-  dma$wr_req_valid = (us == U_W1) | (us == U_W2) | (us == U_W3);
+  dma$wr_req_valid = ((us == U_W1) & w1_ok) | (us == U_W2) | (us == U_W3);
   dma$wr_req_function = @FN@;
-  dma$wr_req_address = (us == U_W1) ? (u_slot_addr + 64'd8) : (us == U_W3) ? g_addr : (u_slot_addr + 64'd14);
+  dma$wr_req_address = (us == U_W1) ? u_len_addr : (us == U_W3) ? g_addr : u_flags_addr;
   dma$wr_req_length = (us == U_W1) ? 16'd6 : 16'd2;
   dma$wr_valid = (us == U_D1) | (us == U_D2) | (us == U_D3);
   // {len, id} first; then the flags: AVAIL = USED = the used wrap counter, WRITE iff written
