@@ -26,6 +26,7 @@ pub use read::DmaRead;
 pub use rx_router::RxRouter;
 pub use write::DmaWrite;
 
+use crate::common::SkidBuffer;
 use crate::tlp::{TlpSink, TlpSource, TxArbiter};
 use rust_hdl::prelude::*;
 
@@ -80,6 +81,9 @@ pub struct DmaEngine {
     read: DmaRead,
     write: DmaWrite,
     arbiter: TxArbiter,
+    /// A register slice on the write data: the clients' data path through the arbiter and the
+    /// write intake's realigner in one cycle was the card's critical path.
+    wdata_slice: SkidBuffer<Bits<64>>,
 }
 
 impl DmaEngine {
@@ -103,6 +107,7 @@ impl DmaEngine {
             read: DmaRead::new(timeout_cycles),
             write: Default::default(),
             arbiter: Default::default(),
+            wdata_slice: Default::default(),
         }
     }
 }
@@ -139,9 +144,14 @@ impl Logic for DmaEngine {
         self.write.req_function.next = self.client.wr_req_function.val();
         self.write.req_address.next = self.client.wr_req_address.val();
         self.write.req_length.next = self.client.wr_req_length.val();
-        self.write.wdata_valid.next = self.client.wr_valid.val();
-        self.client.wr_ready.next = self.write.wdata_ready.val();
-        self.write.wdata.next = self.client.wr_data.val();
+        self.wdata_slice.clock.next = self.clock.val();
+        self.wdata_slice.reset.next = self.reset.val();
+        self.wdata_slice.sink.valid.next = self.client.wr_valid.val();
+        self.client.wr_ready.next = self.wdata_slice.sink.ready.val();
+        self.wdata_slice.sink.data.next = self.client.wr_data.val();
+        self.write.wdata_valid.next = self.wdata_slice.source.valid.val();
+        self.wdata_slice.source.ready.next = self.write.wdata_ready.val();
+        self.write.wdata.next = self.wdata_slice.source.data.val();
         self.client.wr_done.next = self.write.done.val();
         self.client.wr_error.next = self.write.done_error.val();
 
@@ -163,6 +173,7 @@ impl Logic for DmaEngine {
 
         self.unexpected.next = self.read.unexpected.val();
         self.timeout.next = self.read.timeout.val();
-        self.idle.next = self.read.idle.val() & self.write.idle.val();
+        self.idle.next =
+            self.read.idle.val() & self.write.idle.val() & !self.wdata_slice.source.valid.val();
     }
 }
