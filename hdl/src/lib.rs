@@ -7,6 +7,7 @@
 //! | module | what lives there |
 //! |---|---|
 //! | [`card`] | the card core: TLP streams in and out, everything between |
+//! | [`device`] | the virtio devices behind the queue engines: virtio-blk (issue 5) |
 //! | [`dma`] | the DMA engine: read and write requesters, completion routing |
 //! | [`common`] | building blocks every layer uses: [`common::Reg`], [`common::stream`], FIFOs, RAMs |
 //! | [`ecp5`] | wrappers of ECP5 vendor primitives, each with a simulation model |
@@ -28,6 +29,7 @@
 pub mod board;
 pub mod card;
 pub mod common;
+pub mod device;
 pub mod dma;
 pub mod ecp5;
 pub mod tlp;

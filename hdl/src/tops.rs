@@ -13,12 +13,14 @@
 //! | `card` | sim, core | `clock` | [`Card`]: the card core (TLP streams), default build |
 //! | `card_proxy` | sim, core | `clock` | [`Card`], QEMU proxy build |
 //! | `card_q32k` | sim | `clock` | [`Card`] allowing queues of 32768 (queue-size tests) |
+//! | `blk_device` | sim, core | `clock` | [`BlkDeviceBram`]: the virtio-blk device and its 128 KiB block-RAM store (device tests) |
 //! | `heartbeat_sim` | sim | `clk100` | [`Heartbeat`] with a 2^4-cycle beat, for simulation |
 //! | `heartbeat` | board `versa-ecp5-5g` | `clk100` | [`Heartbeat`] as built for the board |
 
 use crate::board::heartbeat::{Heartbeat, BOARD_DIV};
 use crate::card::Card;
 use crate::common::{BramSdp, FifoBram, FifoLut, SkidBuffer};
+use crate::device::blk::BlkDeviceBram;
 use crate::ecp5;
 use crate::tlp::ConfigSpace;
 use crate::transport::CardConfig;
@@ -153,6 +155,15 @@ pub fn all() -> Vec<Top> {
             core: false,
             describe: "the card core with queue_size_max 32768 on every queue (queue-size tests)",
             verilog: || emit_block(Card::new(&CardConfig::with_largest_queues())),
+        },
+        Top {
+            name: "blk_device",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: true,
+            describe: "the virtio-blk device with its 128 KiB block-RAM store, default build (device tests)",
+            verilog: emit::<BlkDeviceBram>,
         },
         Top {
             name: "heartbeat_sim",

@@ -1,0 +1,684 @@
+//! [`BlkRequest`]: the virtio-blk request engine. It takes one buffer at a time from the
+//! queue engine's segment stream, carries out the request in it against the store, writes the
+//! status byte and completes the buffer.
+//!
+//! Interface (one clock, `reset` synchronous):
+//!
+//! | port | dir | meaning |
+//! |---|---|---|
+//! | `seg_*` | in (`seg_ready` out) | the queue engine's segment stream (docs/ARCHITECTURE.md, "Packed-virtqueue engine") |
+//! | `done_valid`, `done_ready`, `done_queue`, `done_token`, `done_len`, `done_more` | out/in/out... | the completion: `done_len` = bytes written into the writable part, status included (0 for a faulted buffer); `done_more` is always 0 |
+//! | `idle` | out | no buffer held (registered) |
+//! | `needs_reset` | out | pulse: a buffer the device cannot serve (below), or a DMA failure |
+//! | `flush_on`, `discard_on`, `write_zeroes_on`, `secure_erase_on`, `lifetime_on` | in | those features negotiated |
+//! | `writeback` | in | the cache mode ([`super::BlkConfigSpace`]): 0 writethrough, every write is followed by a store FLUSH before it completes |
+//! | `dma` | client | host memory (docs/ARCHITECTURE.md, "DMA engine") |
+//! | `st` | client | the storage port ([`super::store`]) |
+//!
+//! Framing (BLK-8, BLK-21): the readable segments are one byte stream whose first 16 bytes are
+//! the header (`type`, `reserved`, ignored, `sector`) and the rest the request's data; the
+//! writable segments one byte stream whose last byte is the status and the rest the data.
+//! Any split is served: a `reader` walks the readable segments with DMA reads of at most
+//! 4 KiB that never leave a segment and packs their bytes into 64-bit words; a `writer`
+//! does the same in reverse for the writable ones. Nothing is ever written into a readable
+//! segment (BLK-22): every write goes to a writable segment or the status byte.
+//!
+//! | type | needs | done with |
+//! |---|---|---|
+//! | IN (0) | data a multiple of 512, range within `capacity` | store READ -> writable data; OK, `len` = data + 1 |
+//! | OUT (1) | as IN; not read-only | readable data -> store WRITE (+ FLUSH when writethrough); OK |
+//! | FLUSH (4) | FLUSH negotiated | store FLUSH: every earlier completed write is durable (BLK-17) |
+//! | GET_ID (8) | - | the serial, min(20, writable data) bytes, NUL-padded (BLK-10) |
+//! | GET_LIFETIME (10) | LIFETIME negotiated, 6 writable data bytes | the 6-byte structure (BLK-11) |
+//! | DISCARD, WRITE_ZEROES, SECURE_ERASE (11, 13, 14) | negotiated, not read-only, data k x 16 bytes with k <= the type's `max_*_seg` | per range: flags, `num_sectors` <= `max_*_sectors`, within `capacity`; then store ZERO (BLK-13..15) |
+//! | anything else | | UNSUPP (BLK-9) |
+//!
+//! A need not met gives IOERR (a type not negotiated, an unknown range flag, or `unmap` in a
+//! DISCARD gives UNSUPP), with no data moved for IN and OUT (BLK-12 for read-only). A range
+//! request stops at its first bad range; the ranges before it are done (the spec allows any
+//! subset).
+//!
+//! Faults (DEVICE_NEEDS_RESET, completed with `len` 0 and no status written): a header shorter
+//! than 16 bytes, no writable byte for the status, more than 64 segments, a DMA read or write
+//! that failed. After a failed read the request still runs to its end with the bytes it got,
+//! so a failed OUT leaves its sectors undefined; it is never completed as OK.
+//!
+//! One request at a time: the queue engine serves the queues round robin, so the request
+//! queues are served fairly, and each queue's buffers complete in the order they came
+//! (IN_ORDER holds). A device reset waits for the request in progress to end.
+
+use super::store::StoreClientPort;
+use super::{types, BlkConfig};
+use crate::dma::DmaClientPort;
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct BlkRequest {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, bool>,
+    pub seg_valid: Signal<In, bool>,
+    pub seg_ready: Signal<Out, bool>,
+    pub seg_queue: Signal<In, Bits<16>>,
+    pub seg_token: Signal<In, Bits<48>>,
+    pub seg_addr: Signal<In, Bits<64>>,
+    pub seg_len: Signal<In, Bits<32>>,
+    pub seg_write: Signal<In, bool>,
+    pub seg_last: Signal<In, bool>,
+    pub done_valid: Signal<Out, bool>,
+    pub done_ready: Signal<In, bool>,
+    pub done_queue: Signal<Out, Bits<16>>,
+    pub done_token: Signal<Out, Bits<48>>,
+    pub done_len: Signal<Out, Bits<32>>,
+    pub done_more: Signal<Out, bool>,
+    pub idle: Signal<Out, bool>,
+    pub needs_reset: Signal<Out, bool>,
+    pub flush_on: Signal<In, bool>,
+    pub discard_on: Signal<In, bool>,
+    pub write_zeroes_on: Signal<In, bool>,
+    pub secure_erase_on: Signal<In, bool>,
+    pub lifetime_on: Signal<In, bool>,
+    pub writeback: Signal<In, bool>,
+    pub dma: DmaClientPort,
+    pub st: StoreClientPort,
+    _cfg: BlkConfig,
+    _function: bool,
+}
+
+impl BlkRequest {
+    /// The request engine of a blk device on function `function` (its DMA requester).
+    pub fn new(cfg: &BlkConfig, function: bool) -> Self {
+        cfg.validate();
+        BlkRequest {
+            clock: Default::default(),
+            reset: Default::default(),
+            seg_valid: Default::default(),
+            seg_ready: Default::default(),
+            seg_queue: Default::default(),
+            seg_token: Default::default(),
+            seg_addr: Default::default(),
+            seg_len: Default::default(),
+            seg_write: Default::default(),
+            seg_last: Default::default(),
+            done_valid: Default::default(),
+            done_ready: Default::default(),
+            done_queue: Default::default(),
+            done_token: Default::default(),
+            done_len: Default::default(),
+            done_more: Default::default(),
+            idle: Default::default(),
+            needs_reset: Default::default(),
+            flush_on: Default::default(),
+            discard_on: Default::default(),
+            write_zeroes_on: Default::default(),
+            secure_erase_on: Default::default(),
+            lifetime_on: Default::default(),
+            writeback: Default::default(),
+            dma: Default::default(),
+            st: Default::default(),
+            _cfg: cfg.clone(),
+            _function: function,
+        }
+    }
+}
+
+impl Default for BlkRequest {
+    fn default() -> Self {
+        Self::new(&BlkConfig::default(), true)
+    }
+}
+
+impl Logic for BlkRequest {
+    fn update(&mut self) {
+        panic!("BlkRequest is simulated through Verilator only (ferrio-sim)");
+    }
+
+    fn connect(&mut self) {
+        self.seg_ready.connect();
+        self.done_valid.connect();
+        self.done_queue.connect();
+        self.done_token.connect();
+        self.done_len.connect();
+        self.done_more.connect();
+        self.idle.connect();
+        self.needs_reset.connect();
+        self.dma.connect_outputs();
+        self.st.connect_outputs();
+    }
+
+    fn hdl(&self) -> Verilog {
+        let c = &self._cfg;
+        let id = c.id_bytes();
+        let id_hex: String = id.iter().rev().map(|b| format!("{b:02x}")).collect();
+        let l = c.lifetime;
+        let life = (l[0] as u64) | ((l[1] as u64) << 16) | ((l[2] as u64) << 32);
+        Verilog::Custom(
+            VERILOG
+                .replace("@FN@", if self._function { "1'b1" } else { "1'b0" })
+                .replace("@CAP@", &c.capacity.to_string())
+                .replace("@RO@", if c.read_only { "1'b1" } else { "1'b0" })
+                .replace("@ID@", &id_hex)
+                .replace("@LIFE@", &format!("{life:016x}"))
+                .replace("@MDS@", &c.max_discard_sectors.to_string())
+                .replace("@MDG@", &c.max_discard_seg.to_string())
+                .replace("@MZS@", &c.max_write_zeroes_sectors.to_string())
+                .replace("@MZG@", &c.max_write_zeroes_seg.to_string())
+                .replace("@MES@", &c.max_secure_erase_sectors.to_string())
+                .replace("@MEG@", &c.max_secure_erase_seg.to_string())
+                .replace("@T_IN@", &types::IN.to_string())
+                .replace("@T_OUT@", &types::OUT.to_string())
+                .replace("@T_FLUSH@", &types::FLUSH.to_string())
+                .replace("@T_ID@", &types::GET_ID.to_string())
+                .replace("@T_LIFE@", &types::GET_LIFETIME.to_string())
+                .replace("@T_DISCARD@", &types::DISCARD.to_string())
+                .replace("@T_WZ@", &types::WRITE_ZEROES.to_string())
+                .replace("@T_SE@", &types::SECURE_ERASE.to_string()),
+        )
+    }
+}
+
+const VERILOG: &str = r#"
+localparam [63:0] CAP = 64'd@CAP@;
+localparam [159:0] ID = 160'h@ID@;
+localparam [63:0] LIFE = 64'h@LIFE@;
+localparam [7:0] S_OK = 8'd0, S_IOERR = 8'd1, S_UNSUPP = 8'd2;
+localparam [1:0] OP_READ = 2'd0, OP_WRITE = 2'd1, OP_FLUSH = 2'd2, OP_ZERO = 2'd3;
+localparam [1:0] SRC_STORE = 2'd0, SRC_ID = 2'd1, SRC_LIFE = 2'd2;
+
+// ---- the buffer: segment table {len, addr} and what collecting it found
+reg [95:0] tbl [0:63];
+reg [6:0] n_segs;
+reg [5:0] n_rd;              // readable segments (they come first; 64 of them leave no status byte)
+reg [37:0] r_total;          // readable bytes
+reg [37:0] w_total;          // writable bytes
+reg [63:0] status_addr;      // the last writable byte
+reg has_status;
+reg overflow;                // more than 64 segments
+reg [15:0] b_queue;
+reg [47:0] b_token;
+integer i;
+initial begin
+  for (i = 0; i < 64; i = i + 1) tbl[i] = 96'h0;
+  n_segs = 7'h0; n_rd = 6'h0; r_total = 38'h0; w_total = 38'h0; status_addr = 64'h0;
+  has_status = 1'b0; overflow = 1'b0; b_queue = 16'h0; b_token = 48'h0;
+end
+
+// ---- main state
+localparam M_COLLECT = 5'd0, M_CHECK = 5'd1, M_HDR = 5'd2, M_DECODE = 5'd3, M_IN = 5'd4,
+           M_OUT = 5'd5, M_STWAIT = 5'd6, M_ID = 5'd7, M_RANGE = 5'd8, M_RCHECK = 5'd9,
+           M_ZERO = 5'd10, M_STATUS = 5'd11, M_STATUS_D = 5'd12, M_WAITW = 5'd13,
+           M_DONE = 5'd14, M_FAULT = 5'd15, M_SYNC = 5'd16;
+reg [4:0] ms;
+reg [31:0] h_type;
+reg [63:0] h_sector;
+reg h_half;                  // the second word of a 16-byte record is next
+reg [7:0] stat;
+reg [31:0] wlen;             // data bytes written into the writable part
+reg faulted;
+reg dma_err;                 // a DMA read or write of this buffer failed
+reg st_busy;                 // a store operation is outstanding
+reg st_err;                  // a store operation of this request failed
+reg st_v;                    // the store request is offered
+reg [1:0] st_op;
+reg [63:0] st_sector;
+reg [31:0] st_count;
+reg [37:0] ranges;           // 16-byte ranges still to do
+reg [63:0] g_sector;         // the range being checked
+reg [31:0] g_num;
+reg [31:0] g_flags;
+reg nr;                      // needs_reset pulse
+reg idle_r;
+initial begin
+  ms = M_COLLECT; h_type = 32'h0; h_sector = 64'h0; h_half = 1'b0; stat = 8'h0; wlen = 32'h0;
+  faulted = 1'b0; dma_err = 1'b0; st_busy = 1'b0; st_err = 1'b0; st_v = 1'b0; st_op = 2'd0;
+  st_sector = 64'h0; st_count = 32'h0; ranges = 38'h0; g_sector = 64'h0; g_num = 32'h0;
+  g_flags = 32'h0; nr = 1'b0; idle_r = 1'b0;
+end
+
+// ---- reader: the readable segments as a stream of 64-bit words (`rw_*`)
+localparam R_IDLE = 3'd0, R_LOOK = 3'd1, R_CALC = 3'd2, R_REQ = 3'd3, R_DATA = 3'd4;
+reg [2:0] rs;
+reg [5:0] r_idx;
+reg [31:0] r_off;
+reg [37:0] r_left;           // bytes of the current job not yet asked for
+reg [63:0] r_addr;
+reg [31:0] r_rem;            // bytes left in the segment after r_off
+reg [12:0] r_plen;
+reg [55:0] racc;             // bytes waiting to fill a word
+reg [2:0] rcnt;
+reg ro_v;
+reg [63:0] ro_d;
+initial begin
+  rs = R_IDLE; r_idx = 6'h0; r_off = 32'h0; r_left = 38'h0; r_addr = 64'h0; r_rem = 32'h0;
+  r_plen = 13'h0; racc = 56'h0; rcnt = 3'h0; ro_v = 1'b0; ro_d = 64'h0;
+end
+wire [95:0] r_ent = tbl[r_idx];
+wire [37:0] r_rem38 = {6'h0, r_rem};
+wire [37:0] r_m1 = (r_rem38 < r_left) ? r_rem38 : r_left;
+wire [12:0] r_pl = (r_m1 > 38'd4096) ? 13'd4096 : r_m1[12:0];
+wire [3:0] r_vb = (dma$rd_last & (r_plen[2:0] != 3'h0)) ? {1'b0, r_plen[2:0]} : 4'd8;
+reg [63:0] r_mask;
+always @(*) case (r_vb)
+  4'd1: r_mask = 64'h00000000000000ff;
+  4'd2: r_mask = 64'h000000000000ffff;
+  4'd3: r_mask = 64'h0000000000ffffff;
+  4'd4: r_mask = 64'h00000000ffffffff;
+  4'd5: r_mask = 64'h000000ffffffffff;
+  4'd6: r_mask = 64'h0000ffffffffffff;
+  4'd7: r_mask = 64'h00ffffffffffffff;
+  default: r_mask = 64'hffffffffffffffff;
+endcase
+wire [119:0] rcomb = {64'h0, racc} | ({56'h0, dma$rd_data & r_mask} << {rcnt, 3'b000});
+wire [4:0] rsum = {2'b00, rcnt} + {1'b0, r_vb};
+wire rw_ready = (ms == M_HDR) | (ms == M_RANGE) | ((ms == M_OUT) & st$wr_ready);
+wire rw_take = ro_v & rw_ready;
+wire r_beat = (rs == R_DATA) & dma$rd_valid & (~ro_v | rw_ready);
+wire r_idle = (rs == R_IDLE) & (r_left == 38'h0) & ~ro_v;
+always @(posedge clock) begin
+  if (reset) begin
+    rs <= R_IDLE;
+    ro_v <= 1'b0;
+  end else begin
+    if (rw_take) ro_v <= 1'b0;
+    if (r_beat) begin
+      if (rsum >= 5'd8) begin
+        ro_d <= rcomb[63:0];
+        ro_v <= 1'b1;
+        racc <= rcomb[119:64];
+        rcnt <= rsum[2:0];
+      end else begin
+        racc <= rcomb[55:0];
+        rcnt <= rsum[2:0];
+      end
+    end
+    case (rs)
+      R_IDLE: if (r_left != 38'h0) rs <= R_LOOK;
+      R_LOOK: begin
+        r_addr <= r_ent[63:0] + {32'h0, r_off};
+        r_rem <= r_ent[95:64] - r_off;
+        rs <= R_CALC;
+      end
+      R_CALC: if (r_rem == 32'h0) begin
+        // a segment used up (or empty): the next one
+        r_idx <= r_idx + 6'd1;
+        r_off <= 32'h0;
+        rs <= R_LOOK;
+      end else begin
+        r_plen <= r_pl;
+        rs <= R_REQ;
+      end
+      R_REQ: if (dma$rd_req_ready) begin
+        r_left <= r_left - {25'h0, r_plen};
+        r_off <= r_off + {19'h0, r_plen};
+        r_rem <= r_rem - {19'h0, r_plen};
+        rs <= R_DATA;
+      end
+      R_DATA: if (r_beat & dma$rd_last) begin
+        if (r_rem == 32'h0) begin
+          r_idx <= r_idx + 6'd1;
+          r_off <= 32'h0;
+        end
+        rs <= R_IDLE;
+      end
+      default: rs <= R_IDLE;
+    endcase
+    // a new job: the header
+    if (ms == M_CHECK) begin
+      r_idx <= 6'h0;
+      r_off <= 32'h0;
+      rcnt <= 3'h0;
+      racc <= 56'h0;
+    end
+    if ((ms == M_CHECK) & ~(overflow | (r_total < 38'd16) | ~has_status)) r_left <= 38'd16;
+    else if ((ms == M_DECODE) & ~dma_err) r_left <= r_job;
+    else if ((ms == M_ZERO) & ~st_busy & ~st_err & (ranges != 38'd1)) r_left <= 38'd16;
+  end
+end
+
+// ---- writer: a stream of 64-bit words (`sw_*`) into the writable segments
+localparam W_IDLE = 3'd0, W_LOOK = 3'd1, W_CALC = 3'd2, W_REQ = 3'd3, W_DATA = 3'd4;
+reg [2:0] ws;
+reg [5:0] w_idx;
+reg [31:0] w_off;
+reg [37:0] w_left;
+reg [63:0] w_addr;
+reg [31:0] w_rem;
+reg [12:0] w_plen;
+reg [12:0] w_pleft;          // bytes of the current piece still to send
+reg [119:0] wacc;
+reg [3:0] wcnt;
+reg [1:0] src;
+reg [1:0] src_i;
+reg [6:0] w_out;             // writes asked for and not yet done
+initial begin
+  ws = W_IDLE; w_idx = 6'h0; w_off = 32'h0; w_left = 38'h0; w_addr = 64'h0; w_rem = 32'h0;
+  w_plen = 13'h0; w_pleft = 13'h0; wacc = 120'h0; wcnt = 4'h0; src = SRC_STORE; src_i = 2'd0;
+  w_out = 7'h0;
+end
+wire [95:0] w_ent = tbl[w_idx];
+wire [37:0] w_rem38 = {6'h0, w_rem};
+wire [37:0] w_m1 = (w_rem38 < w_left) ? w_rem38 : w_left;
+wire [12:0] w_pl = (w_m1 > 38'd4096) ? 13'd4096 : w_m1[12:0];
+reg sw_valid;
+reg [63:0] sw_data;
+always @(*) begin
+  case (src)
+    SRC_STORE: begin sw_valid = st$rd_valid; sw_data = st$rd_data; end
+    SRC_ID: begin
+      sw_valid = 1'b1;
+      case (src_i)
+        2'd0: sw_data = ID[63:0];
+        2'd1: sw_data = ID[127:64];
+        2'd2: sw_data = {32'h0, ID[159:128]};
+        default: sw_data = 64'h0;
+      endcase
+    end
+    default: begin sw_valid = 1'b1; sw_data = LIFE; end
+  endcase
+end
+wire [3:0] need = (w_pleft >= 13'd8) ? 4'd8 : w_pleft[3:0];
+wire pull = (ws == W_DATA) & sw_valid & (wcnt <= 4'd7);
+wire [119:0] wcomb = wacc | (pull ? ({56'h0, sw_data} << {wcnt[2:0], 3'b000}) : 120'h0);
+wire [4:0] wavail = {1'b0, wcnt} + (pull ? 5'd8 : 5'd0);
+wire can_emit = (ws == W_DATA) & (wavail >= {1'b0, need});
+wire w_beat = can_emit & dma$wr_ready;
+reg [119:0] wrest;
+always @(*) case (need)
+  4'd1: wrest = {8'h0, wcomb[119:8]};
+  4'd2: wrest = {16'h0, wcomb[119:16]};
+  4'd3: wrest = {24'h0, wcomb[119:24]};
+  4'd4: wrest = {32'h0, wcomb[119:32]};
+  4'd5: wrest = {40'h0, wcomb[119:40]};
+  4'd6: wrest = {48'h0, wcomb[119:48]};
+  4'd7: wrest = {56'h0, wcomb[119:56]};
+  default: wrest = {64'h0, wcomb[119:64]};
+endcase
+wire w_idle = (ws == W_IDLE) & (w_left == 38'h0);
+wire wr_req_take = dma$wr_req_valid & dma$wr_req_ready;
+always @(posedge clock) begin
+  if (reset) begin
+    ws <= W_IDLE;
+    w_out <= 7'h0;
+  end else begin
+    w_out <= w_out + {6'h0, wr_req_take} - {6'h0, dma$wr_done};
+    if (pull & (src == SRC_ID)) src_i <= src_i + 2'd1;
+    if (w_beat) begin
+      wacc <= wrest;
+      wcnt <= wavail[3:0] - need;
+      w_pleft <= w_pleft - {9'h0, need};
+    end else if (pull) begin
+      wacc <= wcomb;
+      wcnt <= wavail[3:0];
+    end
+    case (ws)
+      W_IDLE: if (w_left != 38'h0) ws <= W_LOOK;
+      W_LOOK: begin
+        w_addr <= w_ent[63:0] + {32'h0, w_off};
+        w_rem <= w_ent[95:64] - w_off;
+        ws <= W_CALC;
+      end
+      W_CALC: if (w_rem == 32'h0) begin
+        w_idx <= w_idx + 6'd1;
+        w_off <= 32'h0;
+        ws <= W_LOOK;
+      end else begin
+        w_plen <= w_pl;
+        ws <= W_REQ;
+      end
+      W_REQ: if (dma$wr_req_ready) begin
+        w_left <= w_left - {25'h0, w_plen};
+        w_off <= w_off + {19'h0, w_plen};
+        w_rem <= w_rem - {19'h0, w_plen};
+        w_pleft <= w_plen;
+        ws <= W_DATA;
+      end
+      W_DATA: if (w_beat & (w_pleft == {9'h0, need})) begin
+        if (w_rem == 32'h0) begin
+          w_idx <= w_idx + 6'd1;
+          w_off <= 32'h0;
+        end
+        ws <= W_IDLE;
+      end
+      default: ws <= W_IDLE;
+    endcase
+    if (ms == M_CHECK) begin
+      w_idx <= n_rd;
+      w_off <= 32'h0;
+    end
+    if ((ms == M_DECODE) & ~dma_err) begin
+      w_left <= w_job;
+      src <= w_src;
+      src_i <= 2'd0;
+      wacc <= 120'h0;
+      wcnt <= 4'h0;
+    end
+  end
+end
+
+// ---- decoding the header
+wire [37:0] in_len = w_total - 38'd1;         // writable data (the status byte is last)
+wire [37:0] out_len = r_total - 38'd16;       // readable data after the header
+wire is_in = (h_type == 32'd@T_IN@);
+wire is_out = (h_type == 32'd@T_OUT@);
+wire [37:0] x_len = is_in ? in_len : out_len;
+wire [28:0] x_sectors = x_len[37:9];
+wire x_ok = (x_len[8:0] == 9'h0) & (h_sector <= CAP) & ({35'h0, x_sectors} <= (CAP - h_sector));
+wire is_discard = (h_type == 32'd@T_DISCARD@);
+wire is_wz = (h_type == 32'd@T_WZ@);
+wire is_se = (h_type == 32'd@T_SE@);
+wire is_range = is_discard | is_wz | is_se;
+wire range_on = is_discard ? discard_on : is_wz ? write_zeroes_on : secure_erase_on;
+wire [37:0] k = {4'h0, out_len[37:4]};
+wire [31:0] max_seg = is_discard ? 32'd@MDG@ : is_wz ? 32'd@MZG@ : 32'd@MEG@;
+wire [31:0] max_sectors = is_discard ? 32'd@MDS@ : is_wz ? 32'd@MZS@ : 32'd@MES@;
+wire range_shape_ok = (out_len[3:0] == 4'h0) & (k <= {6'h0, max_seg});
+wire is_id = (h_type == 32'd@T_ID@);
+wire is_life = (h_type == 32'd@T_LIFE@);
+wire [37:0] id_len = (in_len < 38'd20) ? in_len : 38'd20;
+// what each decision starts: a reader job, a writer job and its source, a store operation
+reg [37:0] r_job;
+reg [37:0] w_job;
+reg [1:0] w_src;
+reg [4:0] d_next;
+reg [7:0] d_stat;
+reg d_st;
+reg [1:0] d_op;
+always @(*) begin
+  r_job = 38'h0; w_job = 38'h0; w_src = SRC_STORE; d_next = M_STATUS; d_stat = S_OK;
+  d_st = 1'b0; d_op = OP_READ;
+  if (is_in) begin
+    if (~x_ok) d_stat = S_IOERR;
+    else begin w_job = in_len; d_st = 1'b1; d_op = OP_READ; d_next = M_IN; end
+  end else if (is_out) begin
+    if (@RO@ | ~x_ok) d_stat = S_IOERR;
+    else begin r_job = out_len; d_st = 1'b1; d_op = OP_WRITE; d_next = M_OUT; end
+  end else if (h_type == 32'd@T_FLUSH@) begin
+    if (~flush_on) d_stat = S_UNSUPP;
+    else begin d_st = 1'b1; d_op = OP_FLUSH; d_next = M_STWAIT; end
+  end else if (is_id) begin
+    w_job = id_len; w_src = SRC_ID; d_next = M_ID;
+  end else if (is_life) begin
+    if (~lifetime_on) d_stat = S_UNSUPP;
+    else if (in_len < 38'd6) d_stat = S_IOERR;
+    else begin w_job = 38'd6; w_src = SRC_LIFE; d_next = M_ID; end
+  end else if (is_range) begin
+    if (~range_on) d_stat = S_UNSUPP;
+    else if (@RO@ | ~range_shape_ok) d_stat = S_IOERR;
+    else if (k != 38'h0) begin r_job = 38'd16; d_next = M_RANGE; end
+  end else d_stat = S_UNSUPP;
+end
+wire g_ok = ({32'h0, g_num} <= {32'h0, max_sectors}) & (g_sector <= CAP) &
+            ({32'h0, g_num} <= (CAP - g_sector));
+wire g_unsupp = (g_flags[31:1] != 31'h0) | (is_discard & g_flags[0]);
+
+// ---- the main sequence
+always @(posedge clock) begin
+  if (reset) begin
+    ms <= M_COLLECT;
+    n_segs <= 7'h0;
+    nr <= 1'b0;
+    st_v <= 1'b0;
+    st_busy <= 1'b0;
+    idle_r <= 1'b0;
+  end else begin
+    nr <= 1'b0;
+    idle_r <= (ms == M_COLLECT) & (n_segs == 7'h0) & ~seg_valid;
+    if (st_v & st$req_ready) st_v <= 1'b0;
+    if (st$done) begin
+      st_busy <= 1'b0;
+      if (st$error) st_err <= 1'b1;
+    end
+    if ((r_beat & dma$rd_last & dma$rd_error) | (dma$wr_done & dma$wr_error)) dma_err <= 1'b1;
+    case (ms)
+      M_COLLECT: if (seg_valid) begin
+        if (n_segs[6]) overflow <= 1'b1;
+        else tbl[n_segs[5:0]] <= {seg_len, seg_addr};
+        n_segs <= n_segs + {6'h0, ~n_segs[6]};
+        if (seg_write) begin
+          w_total <= w_total + {6'h0, seg_len};
+          if (seg_len != 32'h0) begin
+            status_addr <= seg_addr + {32'h0, seg_len} - 64'd1;
+            has_status <= 1'b1;
+          end
+        end else begin
+          r_total <= r_total + {6'h0, seg_len};
+          n_rd <= n_segs[5:0] + 6'd1;
+        end
+        b_queue <= seg_queue;
+        b_token <= seg_token;
+        if (seg_last) ms <= M_CHECK;
+      end
+      M_CHECK: begin
+        h_half <= 1'b0;
+        if (overflow | (r_total < 38'd16) | ~has_status) ms <= M_FAULT;
+        else ms <= M_HDR;
+      end
+      M_HDR: if (rw_take) begin
+        h_half <= ~h_half;
+        if (~h_half) h_type <= ro_d[31:0];
+        else begin
+          h_sector <= ro_d;
+          ms <= M_DECODE;
+        end
+      end
+      // a header from a failed read is not acted on
+      M_DECODE: if (dma_err) ms <= M_WAITW;
+      else begin
+        stat <= d_stat;
+        wlen <= w_job[31:0];
+        ranges <= k;
+        if (d_st) begin
+          st_v <= 1'b1;
+          st_busy <= 1'b1;
+          st_op <= d_op;
+          st_sector <= h_sector;
+          st_count <= {3'h0, x_sectors};
+        end
+        ms <= d_next;
+      end
+      // IN: the store's words go to the writer
+      M_IN: if (w_idle & ~st_busy) begin
+        stat <= st_err ? S_IOERR : S_OK;
+        ms <= M_STATUS;
+      end
+      // OUT: the reader's words go to the store; writethrough makes them durable first
+      M_OUT: if (r_idle & ~st_busy) begin
+        if (st_err) begin stat <= S_IOERR; ms <= M_STATUS; end
+        else ms <= writeback ? M_STATUS : M_SYNC;
+      end
+      M_SYNC: begin
+        st_v <= 1'b1;
+        st_busy <= 1'b1;
+        st_op <= OP_FLUSH;
+        ms <= M_STWAIT;
+      end
+      M_STWAIT: if (~st_busy) begin
+        stat <= st_err ? S_IOERR : S_OK;
+        ms <= M_STATUS;
+      end
+      M_ID: if (w_idle) ms <= M_STATUS;
+      M_RANGE: if (rw_take) begin
+        h_half <= ~h_half;
+        if (~h_half) g_sector <= ro_d;
+        else begin
+          g_num <= ro_d[31:0];
+          g_flags <= ro_d[63:32];
+          ms <= M_RCHECK;
+        end
+      end
+      M_RCHECK: begin
+        if (dma_err) ms <= M_WAITW;
+        else if (g_unsupp) begin stat <= S_UNSUPP; ms <= M_STATUS; end
+        else if (~g_ok) begin stat <= S_IOERR; ms <= M_STATUS; end
+        else begin
+          st_v <= 1'b1;
+          st_busy <= 1'b1;
+          st_op <= OP_ZERO;
+          st_sector <= g_sector;
+          st_count <= g_num;
+          ms <= M_ZERO;
+        end
+      end
+      M_ZERO: if (~st_busy) begin
+        if (st_err) begin stat <= S_IOERR; ms <= M_STATUS; end
+        else if (ranges == 38'd1) ms <= writeback ? M_STATUS : M_SYNC;
+        else begin
+          ranges <= ranges - 38'd1;
+          ms <= M_RANGE;
+        end
+      end
+      M_STATUS: if (dma$wr_req_ready) ms <= M_STATUS_D;
+      M_STATUS_D: if (dma$wr_ready) ms <= M_WAITW;
+      M_WAITW: if ((w_out == 7'h0) & ~wr_req_take) ms <= dma_err ? M_FAULT : M_DONE;
+      M_FAULT: begin
+        nr <= 1'b1;
+        faulted <= 1'b1;
+        ms <= M_DONE;
+      end
+      M_DONE: if (done_ready) begin
+        ms <= M_COLLECT;
+        n_segs <= 7'h0;
+        n_rd <= 6'h0;
+        r_total <= 38'h0;
+        w_total <= 38'h0;
+        has_status <= 1'b0;
+        overflow <= 1'b0;
+        faulted <= 1'b0;
+        dma_err <= 1'b0;
+        st_err <= 1'b0;
+      end
+      default: ms <= M_COLLECT;
+    endcase
+  end
+end
+
+always @(*) begin
+  seg_ready = (ms == M_COLLECT);
+  done_valid = (ms == M_DONE);
+  done_queue = b_queue;
+  done_token = b_token;
+  done_len = faulted ? 32'h0 : (wlen + 32'd1);
+  done_more = 1'b0;
+  idle = idle_r;
+  needs_reset = nr;
+  // DMA: the reader's reads; the writer's writes, then the status byte
+  dma$rd_req_valid = (rs == R_REQ);
+  dma$rd_req_function = @FN@;
+  dma$rd_req_address = r_addr;
+  dma$rd_req_length = {3'h0, r_plen};
+  dma$rd_ready = (rs == R_DATA) & (~ro_v | rw_ready);
+  dma$wr_req_valid = (ws == W_REQ) | (ms == M_STATUS);
+  dma$wr_req_function = @FN@;
+  dma$wr_req_address = (ms == M_STATUS) ? status_addr : w_addr;
+  dma$wr_req_length = (ms == M_STATUS) ? 16'd1 : {3'h0, w_plen};
+  dma$wr_valid = can_emit | (ms == M_STATUS_D);
+  dma$wr_data = (ms == M_STATUS_D) ? {56'h0, stat} : wcomb[63:0];
+  // the store
+  st$req_valid = st_v;
+  st$req_op = st_op;
+  st$req_sector = st_sector;
+  st$req_count = st_count;
+  st$wr_valid = (ms == M_OUT) & ro_v;
+  st$wr_data = ro_d;
+  st$rd_ready = (src == SRC_STORE) & pull;
+end
+"#;

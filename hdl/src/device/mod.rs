@@ -1,0 +1,10 @@
+//! The virtio devices: what sits behind a function's queue engine (docs/ARCHITECTURE.md,
+//! "Devices"). A device sees its function only through the device ports of the card core: the
+//! segment stream and completions of its queue engine, its device-configuration window, its
+//! DMA client port, and the negotiated feature bits it needs.
+//!
+//! | module | device |
+//! |---|---|
+//! | [`blk`] | virtio-blk (function 1): requests against a sector store |
+
+pub mod blk;
