@@ -22,6 +22,7 @@
 //! | `fN_queue_irq`, `fN_queue_irq_index` | in | a used-buffer notification from outside the queue engine (the transport tests drive it); OR-ed with the engine's |
 //! | `fN_resetting`, `fN_queue_resetting`, `fN_queue_reset_index`, `fN_notify_*` | out | to function N's data path |
 //! | `fN_seg_*`, `fN_done_*` | out/in | function N's queue engine ([`PackedQueueEngine`]) to its device: buffers as segments, completions back |
+//! | `fN_features` | out | the device feature bits 0-23 negotiated on function N |
 //! | `fN_in_order` | out | IN_ORDER negotiated on function N: its device must complete each queue's buffers in the order it received them (the engine checks, PQ-18) |
 //! | `dma0`, `dma1` | client port | the DMA port of function N's device (docs/ARCHITECTURE.md, "DMA engine") |
 //! | `dma_unexpected`, `dma_timeout`, `dma_idle` | out | a completion dropped; a read ended by the completion timeout; nothing in flight |
@@ -111,6 +112,9 @@ pub struct Card {
     pub f0_done_len: Signal<In, Bits<32>>,
     /// The completion is not the last buffer of its request (PQ-15).
     pub f0_done_more: Signal<In, bool>,
+    /// Device feature bits 0-23 negotiated on function N (what its device obeys).
+    pub f0_features: Signal<Out, Bits<24>>,
+    pub f1_features: Signal<Out, Bits<24>>,
     pub f1_seg_valid: Signal<Out, bool>,
     pub f1_seg_ready: Signal<In, bool>,
     pub f1_seg_queue: Signal<Out, Bits<16>>,
@@ -222,6 +226,8 @@ impl Card {
             f0_in_order: Default::default(),
             f0_done_len: Default::default(),
             f0_done_more: Default::default(),
+            f0_features: Default::default(),
+            f1_features: Default::default(),
             f1_seg_valid: Default::default(),
             f1_seg_ready: Default::default(),
             f1_seg_queue: Default::default(),
@@ -359,6 +365,7 @@ impl Logic for Card {
         self.q0.event_idx_on.next = self.f0.event_idx_on.val();
         self.q0.in_order_on.next = self.f0.in_order_on.val();
         self.f0_in_order.next = self.f0.in_order_on.val();
+        self.f0_features.next = self.f0.device_features_on.val();
         self.q0.notify_valid.next = self.f0.notify_valid.val();
         self.q0.notify_queue.next = self.f0.notify_queue.val();
         self.f0.qa_index.next = self.q0.qa_index.val();
@@ -392,6 +399,7 @@ impl Logic for Card {
         self.q1.event_idx_on.next = self.f1.event_idx_on.val();
         self.q1.in_order_on.next = self.f1.in_order_on.val();
         self.f1_in_order.next = self.f1.in_order_on.val();
+        self.f1_features.next = self.f1.device_features_on.val();
         self.q1.notify_valid.next = self.f1.notify_valid.val();
         self.q1.notify_queue.next = self.f1.notify_queue.val();
         self.f1.qa_index.next = self.q1.qa_index.val();

@@ -14,6 +14,7 @@
 //! | [`board`] | board tops (pins of a real board, clocking) |
 //! | [`tlp`] | the PCIe transaction layer: configuration space (more in issue 3) |
 //! | [`transport`] | the virtio-pci transport: BAR0 layout, function identities |
+//! | [`virtio_card`] | the card core with its devices inside (blk on function 1) |
 //! | [`virtqueue`] | the packed-virtqueue engine: descriptor fetch, used descriptors, event suppression |
 //! | [`tops`] | the registry of every top that is emitted, linted, simulated or synthesized |
 //!
@@ -35,6 +36,7 @@ pub mod ecp5;
 pub mod tlp;
 pub mod tops;
 pub mod transport;
+pub mod virtio_card;
 pub mod virtqueue;
 
 /// The core clock of the card in Hz: the future PCIe user clock (Gen1 x1 with a 2-symbol PCS

@@ -13,6 +13,8 @@
 //! | `card` | sim, core | `clock` | [`Card`]: the card core (TLP streams), default build |
 //! | `card_proxy` | sim, core | `clock` | [`Card`], QEMU proxy build |
 //! | `card_q32k` | sim | `clock` | [`Card`] allowing queues of 32768 (queue-size tests) |
+//! | `virtio_card` | sim | `clock` | [`VirtioCard`]: the card core with the blk device on function 1, storage port served from Rust |
+//! | `virtio_card_bram` | core | `clock` | [`VirtioCardBram`]: the same with the 128 KiB block-RAM disk, as the board carries it |
 //! | `blk_device` | sim, core | `clock` | [`BlkDeviceBram`]: the virtio-blk device and its 128 KiB block-RAM store (device tests) |
 //! | `heartbeat_sim` | sim | `clk100` | [`Heartbeat`] with a 2^4-cycle beat, for simulation |
 //! | `heartbeat` | board `versa-ecp5-5g` | `clk100` | [`Heartbeat`] as built for the board |
@@ -24,6 +26,7 @@ use crate::device::blk::BlkDeviceBram;
 use crate::ecp5;
 use crate::tlp::ConfigSpace;
 use crate::transport::CardConfig;
+use crate::virtio_card::{VirtioCard, VirtioCardBram};
 use rust_hdl::prelude::*;
 
 /// What a top is for.
@@ -33,6 +36,8 @@ pub enum Kind {
     Sim,
     /// Pins of the named board: built into a bitstream.
     Board(&'static str),
+    /// Synthesized out of context only (not simulated: its parts are, in other tops).
+    Core,
 }
 
 /// One emitted top.
@@ -155,6 +160,24 @@ pub fn all() -> Vec<Top> {
             core: false,
             describe: "the card core with queue_size_max 32768 on every queue (queue-size tests)",
             verilog: || emit_block(Card::new(&CardConfig::with_largest_queues())),
+        },
+        Top {
+            name: "virtio_card",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: false,
+            describe: "the card core with the virtio-blk device on function 1 (its storage port served from Rust)",
+            verilog: emit::<VirtioCard>,
+        },
+        Top {
+            name: "virtio_card_bram",
+            kind: Kind::Core,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: true,
+            describe: "the card core with the virtio-blk device and its 128 KiB block-RAM disk (out-of-context size and Fmax)",
+            verilog: emit::<VirtioCardBram>,
         },
         Top {
             name: "blk_device",

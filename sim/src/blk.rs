@@ -108,7 +108,13 @@ impl DmaServer {
     }
 
     /// After the device's outputs settled: take what was handed over.
-    fn after(&mut self, m: &mut BlkDevice, r: &mut ChaCha8Rng, now: u64, readies: (bool, bool, bool)) {
+    fn after(
+        &mut self,
+        m: &mut BlkDevice,
+        r: &mut ChaCha8Rng,
+        now: u64,
+        readies: (bool, bool, bool),
+    ) {
         let (rd_req_ready, wr_req_ready, wr_ready) = readies;
         if rd_req_ready && m.dma_rd_req_valid() == 1 {
             let function = m.dma_rd_req_function() as u8;
@@ -150,7 +156,8 @@ impl DmaServer {
         } else if wr_ready && m.dma_wr_valid() == 1 {
             let w = self.write.as_mut().unwrap();
             let n = (w.length as usize - w.data.len()).min(8);
-            w.data.extend_from_slice(&m.dma_wr_data().to_le_bytes()[..n]);
+            w.data
+                .extend_from_slice(&m.dma_wr_data().to_le_bytes()[..n]);
             if w.data.len() as u64 == w.length {
                 let w = self.write.take().unwrap();
                 let ok = !self.fail_writes;
@@ -373,7 +380,8 @@ impl BlkBench {
         let done_ready = self.rng.gen_bool(1.0 - self.stall);
         self.m.set_done_ready(done_ready as u64);
         self.m.settle();
-        self.dma.after(&mut self.m, &mut self.rng, self.now, readies);
+        self.dma
+            .after(&mut self.m, &mut self.rng, self.now, readies);
         if offer.is_some() && self.m.seg_ready() == 1 {
             self.segs.pop_front();
         }
@@ -406,7 +414,12 @@ impl BlkBench {
             let a = self.alloc(l);
             if l > 0 {
                 self.dma.mem.write(a, &readable[at..at + l as usize]);
-                self.dma.mem.allow(a, l as u64, Access::Read, format!("request {token} readable"));
+                self.dma.mem.allow(
+                    a,
+                    l as u64,
+                    Access::Read,
+                    format!("request {token} readable"),
+                );
             }
             at += l as usize;
             segments.push((a, l, false));
@@ -415,7 +428,12 @@ impl BlkBench {
             let a = self.alloc(l);
             if l > 0 {
                 self.dma.mem.write(a, &vec![0xee; l as usize]);
-                self.dma.mem.allow(a, l as u64, Access::Write, format!("request {token} writable"));
+                self.dma.mem.allow(
+                    a,
+                    l as u64,
+                    Access::Write,
+                    format!("request {token} writable"),
+                );
             }
             segments.push((a, l, true));
         }
@@ -441,18 +459,32 @@ impl BlkBench {
     pub fn run_until(&mut self, n: usize, limit: u64) {
         let end = self.now + limit;
         while self.completions.len() < n {
-            assert!(self.now < end, "the device hung: {} of {n} completions after {limit} cycles", self.completions.len());
+            assert!(
+                self.now < end,
+                "the device hung: {} of {n} completions after {limit} cycles",
+                self.completions.len()
+            );
             self.cycle();
         }
     }
 
     /// Submit one request and run until it completes; returns its completion and what the
     /// device wrote into its writable part. Takes the device's access back afterwards.
-    pub fn request(&mut self, queue: u16, readable: &[u8], wbytes: u32, layout: &Layout) -> (Completion, Vec<u8>) {
+    pub fn request(
+        &mut self,
+        queue: u16,
+        readable: &[u8],
+        wbytes: u32,
+        layout: &Layout,
+    ) -> (Completion, Vec<u8>) {
         let p = self.submit(queue, readable, wbytes, layout);
         self.run_until(1, 2_000_000);
         let c = self.completions.pop_front().unwrap();
-        assert_eq!((c.queue, c.token), (p.queue, p.token), "the completion names the request");
+        assert_eq!(
+            (c.queue, c.token),
+            (p.queue, p.token),
+            "the completion names the request"
+        );
         // the device holds nothing once it completed
         for _ in 0..4 {
             self.cycle();
@@ -489,16 +521,26 @@ impl BlkBench {
     pub fn write(&mut self, queue: u16, sector: u64, data: &[u8], layout: Option<&Layout>) -> u8 {
         let mut rd = Self::header(types::OUT, sector);
         rd.extend_from_slice(data);
-        let l = layout.cloned().unwrap_or_else(|| Layout::simple(rd.len() as u32, 1));
+        let l = layout
+            .cloned()
+            .unwrap_or_else(|| Layout::simple(rd.len() as u32, 1));
         let (c, w) = self.request(queue, &rd, 1, &l);
         assert_eq!(c.len, 1, "OUT writes only the status byte");
         w[0]
     }
 
     /// Read `len` bytes at `sector` (IN); returns the status and the data.
-    pub fn read(&mut self, queue: u16, sector: u64, len: u32, layout: Option<&Layout>) -> (u8, Vec<u8>) {
+    pub fn read(
+        &mut self,
+        queue: u16,
+        sector: u64,
+        len: u32,
+        layout: Option<&Layout>,
+    ) -> (u8, Vec<u8>) {
         let rd = Self::header(types::IN, sector);
-        let l = layout.cloned().unwrap_or_else(|| Layout::simple(16, len + 1));
+        let l = layout
+            .cloned()
+            .unwrap_or_else(|| Layout::simple(16, len + 1));
         let (c, w) = self.request(queue, &rd, len + 1, &l);
         let st = *w.last().unwrap();
         if st == status::OK {
@@ -517,7 +559,11 @@ impl BlkBench {
         self.cycle();
         self.m.set_devcfg_valid(0);
         self.m.settle();
-        assert_eq!(self.m.devcfg_done(), 1, "the window answers the cycle after the strobe");
+        assert_eq!(
+            self.m.devcfg_done(),
+            1,
+            "the window answers the cycle after the strobe"
+        );
         let v = self.m.devcfg_rdata() as u32;
         self.cycle();
         v

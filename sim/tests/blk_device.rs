@@ -32,9 +32,21 @@ fn blk_2_3_6_config_structure_reads_back_every_field() {
             k
         );
     }
-    assert_eq!(b.devcfg(false, 0, 0xf, 0), 256, "capacity in 512-byte sectors (BLK-2)");
-    assert_eq!(b.devcfg(false, 8, 0xf, 0) >> 8 & 0xff, 0, "unused0 reads 0 (BLK-6)");
-    assert_eq!(b.devcfg(false, 14, 0xf, 0) >> 8, 0, "unused1 reads 0 (BLK-6)");
+    assert_eq!(
+        b.devcfg(false, 0, 0xf, 0),
+        256,
+        "capacity in 512-byte sectors (BLK-2)"
+    );
+    assert_eq!(
+        b.devcfg(false, 8, 0xf, 0) >> 8 & 0xff,
+        0,
+        "unused0 reads 0 (BLK-6)"
+    );
+    assert_eq!(
+        b.devcfg(false, 14, 0xf, 0) >> 8,
+        0,
+        "unused1 reads 0 (BLK-6)"
+    );
     assert_eq!(b.devcfg(false, 18, 0xf, 0), 0, "past the structure reads 0");
     assert_eq!(b.devcfg(false, 63, 0xf, 0), 0);
     // read-only fields ignore writes
@@ -46,22 +58,49 @@ fn blk_2_3_6_config_structure_reads_back_every_field() {
 fn blk_5_20_writeback_is_driver_writable_only_with_config_wce() {
     let mut b = bench("blk_5_20_writeback");
     let wb = |b: &mut BlkBench| b.devcfg(false, 8, 0xf, 0) & 0xff;
-    assert_eq!(wb(&mut b), 1, "writeback after reset (the configured default)");
+    assert_eq!(
+        wb(&mut b),
+        1,
+        "writeback after reset (the configured default)"
+    );
     b.devcfg(true, 8, 0b0001, 0);
-    assert_eq!(wb(&mut b), 0, "CONFIG_WCE negotiated: the driver selects writethrough (BLK-20)");
+    assert_eq!(
+        wb(&mut b),
+        0,
+        "CONFIG_WCE negotiated: the driver selects writethrough (BLK-20)"
+    );
     b.devcfg(true, 8, 0b0001, 1);
     assert_eq!(wb(&mut b), 1);
     b.devcfg(true, 8, 0b0001, 0);
     b.devcfg(true, 8, 0b1110, 0xffff_ff01);
-    assert_eq!(wb(&mut b), 0, "without the byte's enable nothing is written");
-    assert_eq!(b.devcfg(false, 8, 0xf, 0) >> 16, 2, "num_queues is read-only");
+    assert_eq!(
+        wb(&mut b),
+        0,
+        "without the byte's enable nothing is written"
+    );
+    assert_eq!(
+        b.devcfg(false, 8, 0xf, 0) >> 16,
+        2,
+        "num_queues is read-only"
+    );
     b.device_reset();
     assert_eq!(wb(&mut b), 1, "a device reset restores the reset value");
-    b.negotiate(Negotiated { wce: false, ..Negotiated::ALL });
+    b.negotiate(Negotiated {
+        wce: false,
+        ..Negotiated::ALL
+    });
     b.devcfg(true, 8, 0b0001, 0);
     assert_eq!(wb(&mut b), 1, "without CONFIG_WCE the byte is read-only");
-    b.negotiate(Negotiated { wce: true, flush: false, ..Negotiated::ALL });
-    assert_eq!(wb(&mut b), 0, "CONFIG_WCE without FLUSH starts writethrough (BLK-5)");
+    b.negotiate(Negotiated {
+        wce: true,
+        flush: false,
+        ..Negotiated::ALL
+    });
+    assert_eq!(
+        wb(&mut b),
+        0,
+        "CONFIG_WCE without FLUSH starts writethrough (BLK-5)"
+    );
 }
 
 #[test]
@@ -74,7 +113,11 @@ fn blk_8_21_in_and_out_split_any_way_read_back_what_was_written() {
         let sector = r.gen_range(0..=sectors - count);
         let data = pattern(&mut r, (count * 512) as usize);
         let l = Layout::random(&mut r, 16 + data.len() as u32, 1, 64);
-        assert_eq!(b.write(n % 2, sector, &data, Some(&l)), status::OK, "OUT {n}");
+        assert_eq!(
+            b.write(n % 2, sector, &data, Some(&l)),
+            status::OK,
+            "OUT {n}"
+        );
         b.disk.write(sector, &data);
         let rs = r.gen_range(0..sectors);
         let rc = r.gen_range(1..=(sectors - rs).min(16));
@@ -82,9 +125,15 @@ fn blk_8_21_in_and_out_split_any_way_read_back_what_was_written() {
         let l = Layout::random(&mut r, 16, len + 1, 64);
         let (st, got) = b.read(n % 2, rs, len, Some(&l));
         assert_eq!(st, status::OK, "IN {n}");
-        assert!(got == b.disk.range(rs, len as usize), "IN {n}: sectors {rs}+{rc} read back wrong");
+        assert!(
+            got == b.disk.range(rs, len as usize),
+            "IN {n}: sectors {rs}+{rc} read back wrong"
+        );
     }
-    eprintln!("{} cycles, {} DMA reads, {} DMA writes", b.now, b.dma.reads_seen, b.dma.writes_seen);
+    eprintln!(
+        "{} cycles, {} DMA reads, {} DMA writes",
+        b.now, b.dma.reads_seen, b.dma.writes_seen
+    );
 }
 
 #[test]
@@ -134,7 +183,12 @@ fn blk_9_unknown_types_and_features_not_negotiated_get_unsupp() {
         assert_eq!(w[0], status::UNSUPP, "type {t} without its feature");
     }
     // GET_ID needs no feature
-    let (_, w) = b.request(0, &BlkBench::header(types::GET_ID, 0), 21, &Layout::simple(16, 21));
+    let (_, w) = b.request(
+        0,
+        &BlkBench::header(types::GET_ID, 0),
+        21,
+        &Layout::simple(16, 21),
+    );
     assert_eq!(w[20], status::OK);
 }
 
@@ -151,10 +205,20 @@ fn blk_10_11_get_id_and_get_lifetime_return_the_configured_values() {
         assert_eq!(w[20], status::OK);
     }
     // a shorter buffer gets as much of the ID as fits
-    let (c, w) = b.request(1, &BlkBench::header(types::GET_ID, 0), 9, &Layout::simple(16, 9));
+    let (c, w) = b.request(
+        1,
+        &BlkBench::header(types::GET_ID, 0),
+        9,
+        &Layout::simple(16, 9),
+    );
     assert_eq!(c.len, 9);
     assert_eq!(&w[..8], &cfg.id_bytes()[..8]);
-    let (c, w) = b.request(1, &BlkBench::header(types::GET_LIFETIME, 0), 7, &Layout::simple(16, 7));
+    let (c, w) = b.request(
+        1,
+        &BlkBench::header(types::GET_LIFETIME, 0),
+        7,
+        &Layout::simple(16, 7),
+    );
     assert_eq!((c.len, w[6]), (7, status::OK));
     let l = cfg.lifetime;
     assert_eq!(
@@ -162,8 +226,16 @@ fn blk_10_11_get_id_and_get_lifetime_return_the_configured_values() {
         [l[0] as u8, 0, l[1] as u8, 0, l[2] as u8, 0],
         "pre_eol_info, est_typ_a, est_typ_b (BLK-11)"
     );
-    assert!(l[0] <= 3 && l[1] <= 11 && l[2] <= 11, "no reserved values (BLK-19)");
-    let (_, w) = b.request(1, &BlkBench::header(types::GET_LIFETIME, 0), 4, &Layout::simple(16, 4));
+    assert!(
+        l[0] <= 3 && l[1] <= 11 && l[2] <= 11,
+        "no reserved values (BLK-19)"
+    );
+    let (_, w) = b.request(
+        1,
+        &BlkBench::header(types::GET_LIFETIME, 0),
+        4,
+        &Layout::simple(16, 4),
+    );
     assert_eq!(w[3], status::IOERR, "too short for the structure");
 }
 
@@ -186,10 +258,12 @@ fn blk_13_15_ranges_zero_and_check_their_flags() {
     };
     for t in [types::WRITE_ZEROES, types::DISCARD, types::SECURE_ERASE] {
         let mut rd = BlkBench::header(t, 0);
-        let ranges: Vec<(u64, u32)> = (0..3).map(|_| {
-            let n = r.gen_range(1..8);
-            (r.gen_range(0..cap - n as u64), n)
-        }).collect();
+        let ranges: Vec<(u64, u32)> = (0..3)
+            .map(|_| {
+                let n = r.gen_range(1..8);
+                (r.gen_range(0..cap - n as u64), n)
+            })
+            .collect();
         for &(s, n) in &ranges {
             rd.extend(BlkBench::range(s, n, 0));
         }
@@ -206,7 +280,10 @@ fn blk_13_15_ranges_zero_and_check_their_flags() {
     b.disk.write(10, &all[..512]);
     let mut rd = BlkBench::header(types::WRITE_ZEROES, 0);
     rd.extend(BlkBench::range(10, 1, 1));
-    assert_eq!(b.request(0, &rd, 1, &Layout::simple(32, 1)).1[0], status::OK);
+    assert_eq!(
+        b.request(0, &rd, 1, &Layout::simple(32, 1)).1[0],
+        status::OK
+    );
     b.disk.zero(10, 1);
     b.write(0, 10, &all[..512], None);
     b.disk.write(10, &all[..512]);
@@ -218,17 +295,54 @@ fn blk_13_15_ranges_zero_and_check_their_flags() {
     ] {
         let mut rd = BlkBench::header(t, 0);
         rd.extend(BlkBench::range(10, 1, flags));
-        assert_eq!(b.request(0, &rd, 1, &Layout::simple(32, 1)).1[0], want, "type {t} flags {flags:#x}");
+        assert_eq!(
+            b.request(0, &rd, 1, &Layout::simple(32, 1)).1[0],
+            want,
+            "type {t} flags {flags:#x}"
+        );
     }
     // too many sectors, too many segments, past the end, a ragged range list: IOERR
     let max = b.cfg.max_write_zeroes_sectors;
     for (rd, what) in [
-        ([BlkBench::header(types::WRITE_ZEROES, 0), BlkBench::range(0, max + 1, 0)].concat(), "num_sectors over the maximum"),
-        ([BlkBench::header(types::WRITE_ZEROES, 0), BlkBench::range(cap - 1, 2, 0)].concat(), "past the end"),
-        ([BlkBench::header(types::WRITE_ZEROES, 0), BlkBench::range(0, 1, 0), vec![0; 8]].concat(), "not a multiple of 16 bytes"),
-        ([BlkBench::header(types::WRITE_ZEROES, 0), (0..9).flat_map(|_| BlkBench::range(0, 1, 0)).collect()].concat(), "more segments than max_write_zeroes_seg"),
+        (
+            [
+                BlkBench::header(types::WRITE_ZEROES, 0),
+                BlkBench::range(0, max + 1, 0),
+            ]
+            .concat(),
+            "num_sectors over the maximum",
+        ),
+        (
+            [
+                BlkBench::header(types::WRITE_ZEROES, 0),
+                BlkBench::range(cap - 1, 2, 0),
+            ]
+            .concat(),
+            "past the end",
+        ),
+        (
+            [
+                BlkBench::header(types::WRITE_ZEROES, 0),
+                BlkBench::range(0, 1, 0),
+                vec![0; 8],
+            ]
+            .concat(),
+            "not a multiple of 16 bytes",
+        ),
+        (
+            [
+                BlkBench::header(types::WRITE_ZEROES, 0),
+                (0..9).flat_map(|_| BlkBench::range(0, 1, 0)).collect(),
+            ]
+            .concat(),
+            "more segments than max_write_zeroes_seg",
+        ),
     ] {
-        assert_eq!(b.request(0, &rd, 1, &Layout::simple(rd.len() as u32, 1)).1[0], status::IOERR, "{what}");
+        assert_eq!(
+            b.request(0, &rd, 1, &Layout::simple(rd.len() as u32, 1)).1[0],
+            status::IOERR,
+            "{what}"
+        );
     }
     check(&mut b, "after the refused ranges: unchanged");
 }
@@ -236,9 +350,19 @@ fn blk_13_15_ranges_zero_and_check_their_flags() {
 #[test]
 fn blk_8_flush_completes_ok_and_ignores_its_sector() {
     let mut b = bench("blk_8_flush");
-    let (c, w) = b.request(0, &BlkBench::header(types::FLUSH, 0), 1, &Layout::simple(16, 1));
+    let (c, w) = b.request(
+        0,
+        &BlkBench::header(types::FLUSH, 0),
+        1,
+        &Layout::simple(16, 1),
+    );
     assert_eq!((c.len, w[0]), (1, status::OK));
-    let (c, w) = b.request(1, &BlkBench::header(types::FLUSH, 12345), 1, &Layout::random(&mut rng("flush layout"), 16, 1, 4));
+    let (c, w) = b.request(
+        1,
+        &BlkBench::header(types::FLUSH, 12345),
+        1,
+        &Layout::random(&mut rng("flush layout"), 16, 1, 4),
+    );
     assert_eq!((c.len, w[0]), (1, status::OK));
 }
 
@@ -246,7 +370,11 @@ fn blk_8_flush_completes_ok_and_ignores_its_sector() {
 fn blk_faults_short_header_or_no_status_byte_set_needs_reset() {
     let mut b = bench("blk_faults");
     let cases: Vec<(Vec<u8>, u32, &str)> = vec![
-        (BlkBench::header(types::IN, 0)[..15].to_vec(), 513, "a 15-byte header"),
+        (
+            BlkBench::header(types::IN, 0)[..15].to_vec(),
+            513,
+            "a 15-byte header",
+        ),
         (vec![], 1, "no readable byte at all"),
         (BlkBench::header(types::GET_ID, 0), 0, "no writable byte"),
     ];
@@ -280,9 +408,100 @@ fn blk_faults_a_failed_header_read_is_not_acted_on() {
     let c = b.completions.pop_front().unwrap();
     assert_eq!(c.len, 0);
     assert_eq!(b.needs_reset, before + 1, "DEVICE_NEEDS_RESET");
-    assert_eq!(b.dma.mem.read_vec(p.segments[1].0, 1), vec![0xee], "no status written");
+    assert_eq!(
+        b.dma.mem.read_vec(p.segments[1].0, 1),
+        vec![0xee],
+        "no status written"
+    );
     b.dma.fail_reads = None;
     let (st, got) = b.read(0, 3, 512, None);
     assert_eq!(st, status::OK);
     assert_eq!(got, data, "sector 3 untouched");
+}
+
+#[test]
+fn blk_seeded_workload_of_every_request_type_on_both_queues_matches_the_reference_disk() {
+    let mut b = bench("blk_workload");
+    let mut r = rng("blk_workload ops");
+    let cap = b.cfg.capacity;
+    let seeds: u64 = std::env::var("FERRIO_BLK_OPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
+    let mut counts = [0u32; 6];
+    for n in 0..seeds {
+        let q = r.gen_range(0..2u16);
+        match r.gen_range(0..10) {
+            0..=2 => {
+                let count = r.gen_range(1..=8u64);
+                let sector = r.gen_range(0..=cap - count);
+                let data = pattern(&mut r, (count * 512) as usize);
+                let l = Layout::random(&mut r, 16 + data.len() as u32, 1, 64);
+                assert_eq!(
+                    b.write(q, sector, &data, Some(&l)),
+                    status::OK,
+                    "op {n}: OUT"
+                );
+                b.disk.write(sector, &data);
+                counts[0] += 1;
+            }
+            3..=5 => {
+                let count = r.gen_range(1..=8u64);
+                let sector = r.gen_range(0..=cap - count);
+                let len = (count * 512) as u32;
+                let l = Layout::random(&mut r, 16, len + 1, 64);
+                let (st, got) = b.read(q, sector, len, Some(&l));
+                assert_eq!(st, status::OK, "op {n}: IN");
+                assert!(
+                    got == b.disk.range(sector, len as usize),
+                    "op {n}: IN {sector}+{count}"
+                );
+                counts[1] += 1;
+            }
+            6 => {
+                let (c, w) = b.request(
+                    q,
+                    &BlkBench::header(types::FLUSH, 0),
+                    1,
+                    &Layout::random(&mut r, 16, 1, 4),
+                );
+                assert_eq!((c.len, w[0]), (1, status::OK), "op {n}: FLUSH");
+                counts[2] += 1;
+            }
+            k => {
+                let t = [types::DISCARD, types::WRITE_ZEROES, types::SECURE_ERASE][k - 7];
+                let mut rd = BlkBench::header(t, 0);
+                let ranges: Vec<(u64, u32)> = (0..r.gen_range(1..=4))
+                    .map(|_| {
+                        let num = r.gen_range(1..=16u32);
+                        (r.gen_range(0..=cap - num as u64), num)
+                    })
+                    .collect();
+                for &(s, num) in &ranges {
+                    rd.extend(BlkBench::range(s, num, 0));
+                }
+                let l = Layout::random(&mut r, rd.len() as u32, 1, 16);
+                let (c, w) = b.request(q, &rd, 1, &l);
+                assert_eq!((c.len, w[0]), (1, status::OK), "op {n}: type {t}");
+                for &(s, num) in &ranges {
+                    b.disk.zero(s, num as u64);
+                }
+                counts[3 + k - 7] += 1;
+            }
+        }
+    }
+    // the whole disk, in 64 KiB reads
+    for half in 0..2 {
+        let (st, got) = b.read(0, half * 128, 65536, None);
+        assert_eq!(st, status::OK);
+        assert!(
+            got == b.disk.range(half * 128, 65536),
+            "the whole disk matches the reference"
+        );
+    }
+    eprintln!(
+        "OUT, IN, FLUSH, DISCARD, WRITE_ZEROES, SECURE_ERASE: {counts:?} in {} cycles",
+        b.now
+    );
+    assert!(counts.iter().all(|&c| c > 0), "every type was exercised");
 }

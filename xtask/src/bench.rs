@@ -2,7 +2,9 @@
 //! on the same blocks, for comparison). `cargo xtask bench echo`: the echo device's throughput
 //! and doorbell-to-used latency through the whole card over a Gen1 and a Gen2 x1 link. Each
 //! prints a table for docs/PERFORMANCE.md and writes it to `target/ferrio/bench/<name>.md`.
-//! Later issues add `bench blk` and `bench net`.
+//! `cargo xtask bench blk`: virtio-blk sequential 64 KiB throughput and 4 KiB random-read IOPS
+//! at queue depth 1 and 32, through the whole card with the blk device inside. Issue 6 adds
+//! `bench net`.
 
 use crate::setup::{self, Need};
 use crate::tools;
@@ -14,7 +16,8 @@ pub fn command(what: &str) -> Result<()> {
     match what {
         "sim" => sim(),
         "echo" => echo(),
-        other => bail!("no benchmark called {other}; available: sim, echo"),
+        "blk" => blk(),
+        other => bail!("no benchmark called {other}; available: sim, echo, blk"),
     }
 }
 
@@ -110,5 +113,33 @@ fn echo() -> Result<()> {
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("echo.md"), &table)?;
     println!("{table}");
+    Ok(())
+}
+
+fn blk() -> Result<()> {
+    let out = run_example("bench_blk")?;
+    let mut t = String::from(
+        "| link | pattern | request | depth | requests measured | MB/s | TLP-limited ceiling MB/s | share | IOPS |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        writeln!(
+            t,
+            "| {} x1 | {} | {} B | {} | {} | {:.1} | {:.1} | {:.1} % | {:.0} |",
+            v["link"].as_str().unwrap_or("?"),
+            v["pattern"].as_str().unwrap_or("?"),
+            v["bytes"],
+            v["depth"],
+            v["requests"],
+            v["mb_per_s"].as_f64().unwrap_or(0.0),
+            v["ceiling_mb_per_s"].as_f64().unwrap_or(0.0),
+            100.0 * v["share"].as_f64().unwrap_or(0.0),
+            v["iops"].as_f64().unwrap_or(0.0)
+        )?;
+    }
+    let dir = tools::out_dir().join("bench");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("blk.md"), &t)?;
+    println!("{t}");
     Ok(())
 }

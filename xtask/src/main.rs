@@ -66,7 +66,8 @@ enum Cmd {
         #[arg(long, default_value_t = 1)]
         seed: u32,
     },
-    /// Measure: `sim` (simulation speed of every Verilated top).
+    /// Measure: `sim` (simulation speed of every Verilated top), `echo` (the echo device through
+    /// the card), `blk` (virtio-blk throughput and IOPS through the card).
     Bench {
         #[arg(default_value = "sim")]
         what: String,

@@ -285,10 +285,19 @@ reg [1:0] c_beat;          // beat index of the next beat of the incoming TLP (s
 reg [2:0] h_fmt;
 reg [4:0] h_type;
 reg h_ep;
-reg [9:0] h_len;
+reg [6:0] h_len;            // Length, low bits (h_shape_ok checks the rest)
 reg [2:0] h_status;
 reg [11:0] h_bc;
-initial begin c_beat = 2'd0; h_fmt = 3'h0; h_type = 5'h0; h_ep = 1'b0; h_len = 10'h0; h_status = 3'h0; h_bc = 12'h0; end
+// checks that need only DW0 and DW1, made as they are registered (timing: from the beat-1
+// fields through subtractions and compares in one cycle was the card's critical path). For
+// each value k of the lower address's two low bits, which beat 1 brings:
+reg [3:0] h_final4;        // the completion carries the last bytes: 4 x Length - k >= Byte Count
+reg [3:0] h_len_ok4;       // and then its Length is exactly the DWs those bytes need
+reg h_shape_ok;            // Byte Count < 512, Length 1..64
+initial begin
+  c_beat = 2'd0; h_fmt = 3'h0; h_type = 5'h0; h_ep = 1'b0; h_len = 7'h0; h_status = 3'h0; h_bc = 12'h0;
+  h_final4 = 4'h0; h_len_ok4 = 4'h0; h_shape_ok = 1'b0;
+end
 wire c_take = cpl$valid;
 always @(posedge clock) begin
   if (reset) c_beat <= 2'd0;
@@ -297,9 +306,18 @@ always @(posedge clock) begin
     h_fmt <= cpl$data[63:61];
     h_type <= cpl$data[60:56];
     h_ep <= cpl$data[46];
-    h_len <= cpl$data[41:32];
+    h_len <= cpl$data[38:32];
     h_status <= cpl$data[15:13];
     h_bc <= cpl$data[11:0];
+    h_final4[0] <= ({cpl$data[38:32], 2'b00} - 9'd0) >= cpl$data[8:0];
+    h_final4[1] <= ({cpl$data[38:32], 2'b00} - 9'd1) >= cpl$data[8:0];
+    h_final4[2] <= ({cpl$data[38:32], 2'b00} - 9'd2) >= cpl$data[8:0];
+    h_final4[3] <= ({cpl$data[38:32], 2'b00} - 9'd3) >= cpl$data[8:0];
+    h_len_ok4[0] <= cpl$data[41:32] == ((10'd0 + {1'b0, cpl$data[8:0]} + 10'd3) >> 2);
+    h_len_ok4[1] <= cpl$data[41:32] == ((10'd1 + {1'b0, cpl$data[8:0]} + 10'd3) >> 2);
+    h_len_ok4[2] <= cpl$data[41:32] == ((10'd2 + {1'b0, cpl$data[8:0]} + 10'd3) >> 2);
+    h_len_ok4[3] <= cpl$data[41:32] == ((10'd3 + {1'b0, cpl$data[8:0]} + 10'd3) >> 2);
+    h_shape_ok <= (cpl$data[11:9] == 3'h0) & (cpl$data[41:32] != 10'd0) & (cpl$data[41:32] <= 10'd64);
   end
 end
 // C1: the beat, plus (for beat 1) the looked-up state of its tag
@@ -308,10 +326,10 @@ reg [1:0] c1_beat;
 reg [63:0] c1_data;
 reg c1_live;               // tag busy, not done, same function
 reg [8:0] c1_missing;
-reg [7:0] c1_end;
+reg [7:0] c1_start;         // slot offset of the completion's first byte: the tag's end - Byte Count
 initial begin
   c1_v = 1'b0; c1_eop = 1'b0; c1_uo = 1'b0; c1_beat = 2'd0; c1_data = 64'h0; c1_live = 1'b0;
-  c1_missing = 9'h0; c1_end = 8'h0;
+  c1_missing = 9'h0; c1_start = 8'h0;
 end
 wire [4:0] in_tag = cpl$data[44:40];
 always @(posedge clock) begin
@@ -324,7 +342,7 @@ always @(posedge clock) begin
   // requester ID (ours, this tag's function) and a tag of the pool
   c1_live <= (cpl$data[63:51] == bus_device) & (cpl$data[50:49] == 2'b00) & (tfunc[in_tag] == cpl$data[48]) & (cpl$data[47:45] == 3'b000) & busy[in_tag] & ~done[in_tag];
   c1_missing <= missing[in_tag];
-  c1_end <= end_off[in_tag];
+  c1_start <= end_off[in_tag] - h_bc[7:0];
 end
 // beat 1 in C1: check the completion against what its tag still misses
 wire [4:0] c1_tag = c1_data[44:40];
@@ -332,16 +350,15 @@ wire [2:0] c_status = h_status;
 wire c_poisoned = h_ep;
 wire c_is_cpl = (h_type == 5'b01010) & ~h_fmt[0] & ~h_fmt[2];
 wire c_has_data = h_fmt[1];
-wire [9:0] c_len = h_len;
+wire [6:0] c_len = h_len;
 wire [11:0] c_bc = h_bc;
 wire [6:0] c_lower = c1_data[38:32];
-wire [7:0] c_start = c1_end - c_bc[7:0];        // slot offset of this completion's first byte
-wire [8:0] c_carry = {c_len[6:0], 2'b00} - {7'h0, c_lower[1:0]};   // bytes the payload covers
-wire c_fits = (c_bc[11:9] == 3'h0) & ({3'h0, c1_missing} == c_bc) & (c_lower == c_start[6:0]) & (c_len != 10'd0) & (c_len <= 10'd64);
-wire c_final = (c_carry >= c_bc[8:0]);
+wire [7:0] c_start = c1_start;
+wire [8:0] c_carry = {c_len, 2'b00} - {7'h0, c_lower[1:0]};   // bytes the payload covers
+wire c_fits = h_shape_ok & ({3'h0, c1_missing} == c_bc) & (c_lower == c_start[6:0]);
+wire c_final = h_final4[c_lower[1:0]];
 // the final completion carries exactly the DWs that hold the remaining bytes
-wire [9:0] c_final_len = ({8'h0, c_lower[1:0]} + {1'b0, c_bc[8:0]} + 10'd3) >> 2;
-wire c_len_ok = c_final ? (c_len == c_final_len) : 1'b1;
+wire c_len_ok = ~c_final | h_len_ok4[c_lower[1:0]];
 wire c_ok_status = (c_status == 3'b000) & ~c_poisoned;
 wire c_good = c_is_cpl & c1_live & c_ok_status & c_has_data & c_fits & c_len_ok;
 wire c_fail = c_is_cpl & c1_live & ~c_ok_status;   // UR / CA / CRS / poisoned: the tag ends with an error

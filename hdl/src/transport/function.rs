@@ -31,6 +31,7 @@
 //! | `qb_index` -> `qb_size`, `qb_desc`, `qb_driver` | in/out | its used-side read port |
 //! | `q_enables` | out | `queue_enable` of every queue (bit q) |
 //! | `running`, `indirect_on`, `event_idx_on`, `in_order_on` | out | DRIVER_OK (it stays set while a reset is pending: `resetting` says that); INDIRECT_DESC, EVENT_IDX and IN_ORDER negotiated |
+//! | `device_features_on` | out | the negotiated device-type feature bits 0-23 (`driver_feature` bits the device offered and the driver accepted), for the device |
 //! | `msg_valid`, `msg_ready`, `msg_intx`, `msg_assert`, `msg_address`, `msg_data` | out/in/out | the next interrupt message: INTx assert/deassert, or an MSI-X write of `msg_data` to `msg_address`; held until `msg_ready` |
 //!
 //! Latency: `reg_done` two cycles after `reg_valid` for writes and three for reads, for every
@@ -105,6 +106,7 @@ pub struct VirtioPciFunction {
     pub indirect_on: Signal<Out, bool>,
     pub event_idx_on: Signal<Out, bool>,
     pub in_order_on: Signal<Out, bool>,
+    pub device_features_on: Signal<Out, Bits<24>>,
     _config: FunctionConfig,
     _msix: bool,
 }
@@ -168,6 +170,7 @@ impl VirtioPciFunction {
             indirect_on: Default::default(),
             event_idx_on: Default::default(),
             in_order_on: Default::default(),
+            device_features_on: Default::default(),
             _config: config.clone(),
             _msix: msix,
         }
@@ -389,6 +392,7 @@ impl Logic for VirtioPciFunction {
         self.indirect_on.connect();
         self.event_idx_on.connect();
         self.in_order_on.connect();
+        self.device_features_on.connect();
     }
 
     fn hdl(&self) -> Verilog {

@@ -22,10 +22,11 @@ pub mod link;
 pub mod memory;
 pub mod ring;
 pub mod side;
+pub mod store;
 pub mod traffic;
 pub mod virtio;
 
-use crate::models::{Card, CardProxy, CardQ32k};
+use crate::models::{Card, CardProxy, CardQ32k, VirtioCard};
 use crate::tlp::{bdf, from_beats, Beat, CplStatus, Kind, Malformed, Tlp};
 pub use device::Device;
 pub use dma::DmaService;
@@ -33,6 +34,37 @@ pub use dma_client::DmaClient;
 pub use link::{Link, LinkRate};
 pub use memory::{Access, HostMemory};
 pub use side::FunctionSide;
+pub use store::FileStore;
+
+/// The `virtio_card` top (the blk device inside, on function 1) with its storage port served
+/// by a [`FileStore`]. Function 1's entries of the host model's sides, clients and devices are
+/// unused with it.
+pub struct VirtioCardHost {
+    pub m: VirtioCard,
+    pub store: FileStore,
+}
+
+impl VirtioCardHost {
+    pub fn new(store: FileStore) -> Self {
+        VirtioCardHost {
+            m: VirtioCard::new(),
+            store,
+        }
+    }
+}
+
+impl std::ops::Deref for VirtioCardHost {
+    type Target = VirtioCard;
+    fn deref(&self) -> &VirtioCard {
+        &self.m
+    }
+}
+
+impl std::ops::DerefMut for VirtioCardHost {
+    fn deref_mut(&mut self) -> &mut VirtioCard {
+        &mut self.m
+    }
+}
 
 /// A Verilated card core: either build.
 pub trait CardPort {
@@ -53,8 +85,16 @@ pub trait CardPort {
     fn malformed_now(&mut self) -> bool;
 }
 
+/// Function 1's ports in [`card_port!`]: `model` when the host model plays its device (the
+/// `card` tops), `blk` when the blk device is inside and only its storage port is outside
+/// (`virtio_card`).
+macro_rules! f1_is {
+    (model, { $($m:tt)* }, { $($b:tt)* }) => { $($m)* };
+    (blk, { $($m:tt)* }, { $($b:tt)* }) => { $($b)* };
+}
+
 macro_rules! card_port {
-    ($t:ty) => {
+    ($t:ty, $f1:ident) => {
         impl CardPort for $t {
             fn cycle(
                 &mut self,
@@ -81,9 +121,7 @@ macro_rules! card_port {
                 self.set_tx_ready(tx_ready as u64);
                 // Function ports: inputs for this cycle, then what the card shows.
                 let i0 = sides[0].inputs();
-                let i1 = sides[1].inputs();
                 let d0 = devices[0].inputs();
-                let d1 = devices[1].inputs();
                 self.set_f0_devcfg_done(i0.devcfg_done as u64);
                 self.set_f0_devcfg_rdata(i0.devcfg_rdata as u64);
                 self.set_f0_config_changed(i0.config_changed as u64);
@@ -91,13 +129,29 @@ macro_rules! card_port {
                 self.set_f0_queue_irq(i0.queue_irq.is_some() as u64);
                 self.set_f0_queue_irq_index(i0.queue_irq.unwrap_or(0) as u64);
                 self.set_f0_idle((i0.idle && d0.idle) as u64);
-                self.set_f1_devcfg_done(i1.devcfg_done as u64);
-                self.set_f1_devcfg_rdata(i1.devcfg_rdata as u64);
-                self.set_f1_config_changed(i1.config_changed as u64);
-                self.set_f1_needs_reset(i1.needs_reset as u64);
-                self.set_f1_queue_irq(i1.queue_irq.is_some() as u64);
-                self.set_f1_queue_irq_index(i1.queue_irq.unwrap_or(0) as u64);
-                self.set_f1_idle((i1.idle && d1.idle) as u64);
+                f1_is!(
+                    $f1,
+                    {
+                        let i1 = sides[1].inputs();
+                        let d1 = devices[1].inputs();
+                        self.set_f1_devcfg_done(i1.devcfg_done as u64);
+                        self.set_f1_devcfg_rdata(i1.devcfg_rdata as u64);
+                        self.set_f1_config_changed(i1.config_changed as u64);
+                        self.set_f1_needs_reset(i1.needs_reset as u64);
+                        self.set_f1_queue_irq(i1.queue_irq.is_some() as u64);
+                        self.set_f1_queue_irq_index(i1.queue_irq.unwrap_or(0) as u64);
+                        self.set_f1_idle((i1.idle && d1.idle) as u64);
+                    },
+                    {
+                        let so = self.store.outputs();
+                        self.set_blk_st_req_ready(so.req_ready as u64);
+                        self.set_blk_st_wr_ready(so.wr_ready as u64);
+                        self.set_blk_st_rd_valid(so.rd.is_some() as u64);
+                        self.set_blk_st_rd_data(so.rd.unwrap_or(0));
+                        self.set_blk_st_done(so.done as u64);
+                        self.set_blk_st_error(so.error as u64);
+                    }
+                );
                 let o0 = side::Outputs {
                     devcfg: (self.f0_devcfg_valid() == 1).then(|| side::DevCfgAccess {
                         write: self.f0_devcfg_write() == 1,
@@ -111,19 +165,26 @@ macro_rules! card_port {
                     notify: (self.f0_notify_valid() == 1)
                         .then(|| (self.f0_notify_queue() as u16, self.f0_notify_next() as u16)),
                 };
-                let o1 = side::Outputs {
-                    devcfg: (self.f1_devcfg_valid() == 1).then(|| side::DevCfgAccess {
-                        write: self.f1_devcfg_write() == 1,
-                        dw: self.f1_devcfg_dw() as u16,
-                        be: self.f1_devcfg_be() as u8,
-                        wdata: self.f1_devcfg_wdata() as u32,
-                    }),
-                    resetting: self.f1_resetting() == 1,
-                    queue_resetting: (self.f1_queue_resetting() == 1)
-                        .then(|| self.f1_queue_reset_index() as u16),
-                    notify: (self.f1_notify_valid() == 1)
-                        .then(|| (self.f1_notify_queue() as u16, self.f1_notify_next() as u16)),
-                };
+                f1_is!(
+                    $f1,
+                    {
+                        let o1 = side::Outputs {
+                            devcfg: (self.f1_devcfg_valid() == 1).then(|| side::DevCfgAccess {
+                                write: self.f1_devcfg_write() == 1,
+                                dw: self.f1_devcfg_dw() as u16,
+                                be: self.f1_devcfg_be() as u8,
+                                wdata: self.f1_devcfg_wdata() as u32,
+                            }),
+                            resetting: self.f1_resetting() == 1,
+                            queue_resetting: (self.f1_queue_resetting() == 1)
+                                .then(|| self.f1_queue_reset_index() as u16),
+                            notify: (self.f1_notify_valid() == 1).then(|| {
+                                (self.f1_notify_queue() as u16, self.f1_notify_next() as u16)
+                            }),
+                        };
+                    },
+                    {}
+                );
                 // The devices' DMA ports.
                 let c0 = clients[0].inputs();
                 let (rf, ra, rl) = c0.rd_req.unwrap_or((0, 0, 0));
@@ -156,37 +217,43 @@ macro_rules! card_port {
                     timeout: self.dma_timeout() == 1,
                     idle: self.dma_idle() == 1,
                 };
-                let c1 = clients[1].inputs();
-                let (rf, ra, rl) = c1.rd_req.unwrap_or((0, 0, 0));
-                self.set_dma1_rd_req_valid(c1.rd_req.is_some() as u64);
-                self.set_dma1_rd_req_function(rf as u64);
-                self.set_dma1_rd_req_address(ra);
-                self.set_dma1_rd_req_length(rl as u64);
-                self.set_dma1_rd_ready(c1.rd_ready as u64);
-                let (wf, wa, wl) = c1.wr_req.unwrap_or((0, 0, 0));
-                self.set_dma1_wr_req_valid(c1.wr_req.is_some() as u64);
-                self.set_dma1_wr_req_function(wf as u64);
-                self.set_dma1_wr_req_address(wa);
-                self.set_dma1_wr_req_length(wl as u64);
-                self.set_dma1_wr_valid(c1.wr_beat.is_some() as u64);
-                self.set_dma1_wr_data(c1.wr_beat.unwrap_or(0));
-                let co1 = dma_client::ClientOutputs {
-                    rd_req_ready: self.dma1_rd_req_ready() == 1,
-                    rd_beat: (self.dma1_rd_valid() == 1).then(|| {
-                        (
-                            self.dma1_rd_data(),
-                            self.dma1_rd_last() == 1,
-                            self.dma1_rd_error() == 1,
-                        )
-                    }),
-                    wr_req_ready: self.dma1_wr_req_ready() == 1,
-                    wr_ready: self.dma1_wr_ready() == 1,
-                    wr_done: self.dma1_wr_done() == 1,
-                    wr_error: self.dma1_wr_error() == 1,
-                    unexpected: self.dma_unexpected() == 1,
-                    timeout: self.dma_timeout() == 1,
-                    idle: self.dma_idle() == 1,
-                };
+                f1_is!(
+                    $f1,
+                    {
+                        let c1 = clients[1].inputs();
+                        let (rf, ra, rl) = c1.rd_req.unwrap_or((0, 0, 0));
+                        self.set_dma1_rd_req_valid(c1.rd_req.is_some() as u64);
+                        self.set_dma1_rd_req_function(rf as u64);
+                        self.set_dma1_rd_req_address(ra);
+                        self.set_dma1_rd_req_length(rl as u64);
+                        self.set_dma1_rd_ready(c1.rd_ready as u64);
+                        let (wf, wa, wl) = c1.wr_req.unwrap_or((0, 0, 0));
+                        self.set_dma1_wr_req_valid(c1.wr_req.is_some() as u64);
+                        self.set_dma1_wr_req_function(wf as u64);
+                        self.set_dma1_wr_req_address(wa);
+                        self.set_dma1_wr_req_length(wl as u64);
+                        self.set_dma1_wr_valid(c1.wr_beat.is_some() as u64);
+                        self.set_dma1_wr_data(c1.wr_beat.unwrap_or(0));
+                        let co1 = dma_client::ClientOutputs {
+                            rd_req_ready: self.dma1_rd_req_ready() == 1,
+                            rd_beat: (self.dma1_rd_valid() == 1).then(|| {
+                                (
+                                    self.dma1_rd_data(),
+                                    self.dma1_rd_last() == 1,
+                                    self.dma1_rd_error() == 1,
+                                )
+                            }),
+                            wr_req_ready: self.dma1_wr_req_ready() == 1,
+                            wr_ready: self.dma1_wr_ready() == 1,
+                            wr_done: self.dma1_wr_done() == 1,
+                            wr_error: self.dma1_wr_error() == 1,
+                            unexpected: self.dma_unexpected() == 1,
+                            timeout: self.dma_timeout() == 1,
+                            idle: self.dma_idle() == 1,
+                        };
+                    },
+                    {}
+                );
                 // The devices' buffer and completion ports.
                 let (dq, dt, dl, dm) = d0.done.unwrap_or((0, 0, 0, false));
                 self.set_f0_seg_ready(d0.seg_ready as u64);
@@ -210,28 +277,46 @@ macro_rules! card_port {
                     }),
                     done_ready: self.f0_done_ready() == 1,
                 };
-                let (dq, dt, dl, dm) = d1.done.unwrap_or((0, 0, 0, false));
-                self.set_f1_seg_ready(d1.seg_ready as u64);
-                self.set_f1_done_valid(d1.done.is_some() as u64);
-                self.set_f1_done_queue(dq as u64);
-                self.set_f1_done_token(dt as u64);
-                self.set_f1_done_len(dl as u64);
-                self.set_f1_done_more(dm as u64);
-                let do1 = device::DeviceOutputs {
-                    seg: (self.f1_seg_valid() == 1).then(|| {
-                        (
-                            self.f1_seg_queue() as u16,
-                            self.f1_seg_token(),
-                            device::Seg {
-                                addr: self.f1_seg_addr(),
-                                len: self.f1_seg_len() as u32,
-                                write: self.f1_seg_write() == 1,
-                            },
-                            self.f1_seg_last() == 1,
-                        )
-                    }),
-                    done_ready: self.f1_done_ready() == 1,
-                };
+                f1_is!(
+                    $f1,
+                    {
+                        let (dq, dt, dl, dm) = d1.done.unwrap_or((0, 0, 0, false));
+                        self.set_f1_seg_ready(d1.seg_ready as u64);
+                        self.set_f1_done_valid(d1.done.is_some() as u64);
+                        self.set_f1_done_queue(dq as u64);
+                        self.set_f1_done_token(dt as u64);
+                        self.set_f1_done_len(dl as u64);
+                        self.set_f1_done_more(dm as u64);
+                        let do1 = device::DeviceOutputs {
+                            seg: (self.f1_seg_valid() == 1).then(|| {
+                                (
+                                    self.f1_seg_queue() as u16,
+                                    self.f1_seg_token(),
+                                    device::Seg {
+                                        addr: self.f1_seg_addr(),
+                                        len: self.f1_seg_len() as u32,
+                                        write: self.f1_seg_write() == 1,
+                                    },
+                                    self.f1_seg_last() == 1,
+                                )
+                            }),
+                            done_ready: self.f1_done_ready() == 1,
+                        };
+                    },
+                    {
+                        let si = store::StoreInputs {
+                            req: (self.blk_st_req_valid() == 1).then(|| {
+                                (
+                                    self.blk_st_req_op() as u8,
+                                    self.blk_st_req_sector(),
+                                    self.blk_st_req_count() as u32,
+                                )
+                            }),
+                            wr: (self.blk_st_wr_valid() == 1).then(|| self.blk_st_wr_data()),
+                            rd_ready: self.blk_st_rd_ready() == 1,
+                        };
+                    }
+                );
                 let taken = beat.is_some() && self.rx_ready() == 1;
                 let sent = (tx_ready && self.tx_valid() == 1).then(|| Beat {
                     data: self.tx_data(),
@@ -241,13 +326,21 @@ macro_rules! card_port {
                 });
                 self.tick(1);
                 sides[0].observe(o0);
-                sides[1].observe(o1);
                 clients[0].observe(&c0, co0);
-                clients[1].observe(&c1, co1);
                 devices[0].observe(&d0, do0);
-                devices[1].observe(&d1, do1);
                 devices[0].step(&mut clients[0]);
-                devices[1].step(&mut clients[1]);
+                f1_is!(
+                    $f1,
+                    {
+                        sides[1].observe(o1);
+                        clients[1].observe(&c1, co1);
+                        devices[1].observe(&d1, do1);
+                        devices[1].step(&mut clients[1]);
+                    },
+                    {
+                        self.store.observe(si);
+                    }
+                );
                 (taken, sent)
             }
             fn reset_card(&mut self) {
@@ -260,9 +353,10 @@ macro_rules! card_port {
         }
     };
 }
-card_port!(Card);
-card_port!(CardProxy);
-card_port!(CardQ32k);
+card_port!(Card, model);
+card_port!(CardProxy, model);
+card_port!(CardQ32k, model);
+card_port!(VirtioCardHost, blk);
 
 /// What came back for one request.
 #[derive(Debug, PartialEq, Eq)]

@@ -96,7 +96,8 @@ impl Logic for BlkConfigSpace {
 
     fn hdl(&self) -> Verilog {
         let b = self._cfg.config_bytes();
-        let dw = |k: usize| u32::from_le_bytes([b[4 * k], b[4 * k + 1], b[4 * k + 2], b[4 * k + 3]]);
+        let dw =
+            |k: usize| u32::from_le_bytes([b[4 * k], b[4 * k + 1], b[4 * k + 2], b[4 * k + 3]]);
         let mut cases = String::new();
         for k in 0..18 {
             if k == 8 {
@@ -105,7 +106,10 @@ impl Logic for BlkConfigSpace {
                     nq = self._cfg.num_queues
                 ));
             } else {
-                cases.push_str(&format!("    10'd{k}: devcfg_rdata <= 32'h{:08x};\n", dw(k)));
+                cases.push_str(&format!(
+                    "    10'd{k}: devcfg_rdata <= 32'h{:08x};\n",
+                    dw(k)
+                ));
             }
         }
         Verilog::Custom(

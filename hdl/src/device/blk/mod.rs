@@ -205,23 +205,46 @@ impl BlkConfig {
         id
     }
 
+    /// The card's configuration with function 1 made this device: its queues, feature bits and
+    /// the length of its configuration structure.
+    pub fn card_config(&self, card: &crate::transport::CardConfig) -> crate::transport::CardConfig {
+        let mut c = card.clone();
+        let f = &mut c.functions[1];
+        assert_eq!(f.virtio_id, 2, "function 1 is the blk function");
+        f.num_queues = self.num_queues;
+        f.device_features = self.device_features();
+        f.device_cfg_len = 0x48;
+        c
+    }
+
     /// Check what Linux checks at probe and what the spec requires of the values.
     pub fn validate(&self) {
         assert!(
             self.blk_size.is_power_of_two() && (512..=4096).contains(&self.blk_size),
             "blk_size must be a power of two from 512 to 4096 (Linux probe)"
         );
-        assert!(self.num_queues >= 1, "MQ with zero queues fails Linux probe");
+        assert!(
+            self.num_queues >= 1,
+            "MQ with zero queues fails Linux probe"
+        );
         assert!(
             self.max_secure_erase_sectors > 0
                 && self.max_secure_erase_seg > 0
                 && self.secure_erase_sector_alignment > 0,
             "SECURE_ERASE limits must be non-zero (Linux probe)"
         );
-        assert!(self.serial.is_ascii() && self.serial.len() <= 20, "GET_ID: 20 ASCII bytes");
-        assert!(self.lifetime[0] <= 3 && self.lifetime[1] <= 11 && self.lifetime[2] <= 11,
-            "lifetime: no reserved values (BLK-19)");
-        assert!(!self.write_zeroes_may_unmap, "the stores never deallocate (BLK-16)");
+        assert!(
+            self.serial.is_ascii() && self.serial.len() <= 20,
+            "GET_ID: 20 ASCII bytes"
+        );
+        assert!(
+            self.lifetime[0] <= 3 && self.lifetime[1] <= 11 && self.lifetime[2] <= 11,
+            "lifetime: no reserved values (BLK-19)"
+        );
+        assert!(
+            !self.write_zeroes_may_unmap,
+            "the stores never deallocate (BLK-16)"
+        );
         assert!(self.capacity > 0 && self.capacity < (1 << 40));
         assert!(self.seg_max >= 1 && self.seg_max <= MAX_SEGMENTS - 2);
     }

@@ -24,7 +24,10 @@ pub struct BlkStoreBram {
 
 impl BlkStoreBram {
     pub fn new(sectors: u64) -> Self {
-        assert!((2..=1 << 16).contains(&sectors), "an on-chip store of 2..65536 sectors");
+        assert!(
+            (2..=1 << 16).contains(&sectors),
+            "an on-chip store of 2..65536 sectors"
+        );
         BlkStoreBram {
             clock: Default::default(),
             reset: Default::default(),
