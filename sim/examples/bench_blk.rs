@@ -6,7 +6,7 @@
 //! data segment and a status byte; the driver keeps `depth` requests posted. The storage port
 //! is served by the file store (no stalls). MPS 256, MRRS 512; the host answers reads after
 //! 1 us in 64-byte completions. Sequential: 64 KiB reads (IN) or writes (OUT) walking the
-//! disk; random: 4 KiB reads at random 4 KiB-aligned sectors. Throughput counts data bytes
+//! disk; random: 4 KiB reads or writes at random 4 KiB-aligned sectors. Throughput counts data bytes
 //! after a warm-up; the ceiling is the TLP-limited payload rate of the direction the data
 //! goes (256-byte writes toward the host for IN, 64-byte completions toward the card for OUT).
 
@@ -53,6 +53,13 @@ enum Pattern {
     SeqRead,
     SeqWrite,
     RandRead,
+    RandWrite,
+}
+
+impl Pattern {
+    fn writes(self) -> bool {
+        matches!(self, Pattern::SeqWrite | Pattern::RandWrite)
+    }
 }
 
 /// Run `pattern` with `bytes` per request and `depth` in flight; print one line.
@@ -69,14 +76,14 @@ fn run(rate: LinkRate, pattern: Pattern, bytes: u32, depth: usize, warm: u64, me
         let mut kicked = false;
         while let Some(at) = slots.pop() {
             let sector = match pattern {
-                Pattern::RandRead => r.gen_range(0..sectors / per) * per,
+                Pattern::RandRead | Pattern::RandWrite => r.gen_range(0..sectors / per) * per,
                 _ => {
                     let s = next_sector;
                     next_sector = (next_sector + per) % (sectors - sectors % per);
                     s
                 }
             };
-            let kind = if pattern == Pattern::SeqWrite {
+            let kind = if pattern.writes() {
                 types::OUT
             } else {
                 types::IN
@@ -125,7 +132,7 @@ fn run(rate: LinkRate, pattern: Pattern, bytes: u32, depth: usize, warm: u64, me
                 let n = done - n0;
                 let secs = cycles as f64 / CORE_HZ;
                 let link = Link::new(rate);
-                let ceiling = if pattern == Pattern::SeqWrite {
+                let ceiling = if pattern.writes() {
                     link.payload_ceiling(64, 3)
                 } else {
                     link.payload_ceiling(256, 3)
@@ -134,6 +141,7 @@ fn run(rate: LinkRate, pattern: Pattern, bytes: u32, depth: usize, warm: u64, me
                     Pattern::SeqRead => "sequential read",
                     Pattern::SeqWrite => "sequential write",
                     Pattern::RandRead => "random read",
+                    Pattern::RandWrite => "random write",
                 };
                 println!(
                     "{{\"pattern\":\"{name}\",\"link\":\"{rate:?}\",\"bytes\":{bytes},\"depth\":{depth},\"requests\":{n},\"cycles\":{cycles},\"mb_per_s\":{:.1},\"ceiling_mb_per_s\":{:.1},\"share\":{:.3},\"iops\":{:.0}}}",
@@ -154,5 +162,7 @@ fn main() {
         run(rate, Pattern::SeqWrite, 65536, 4, 2, 8);
         run(rate, Pattern::RandRead, 4096, 1, 4, 40);
         run(rate, Pattern::RandRead, 4096, 32, 32, 200);
+        run(rate, Pattern::RandWrite, 4096, 1, 4, 40);
+        run(rate, Pattern::RandWrite, 4096, 32, 32, 200);
     }
 }

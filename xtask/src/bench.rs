@@ -2,7 +2,7 @@
 //! on the same blocks, for comparison). `cargo xtask bench echo`: the echo device's throughput
 //! and doorbell-to-used latency through the whole card over a Gen1 and a Gen2 x1 link. Each
 //! prints a table for docs/PERFORMANCE.md and writes it to `target/ferrio/bench/<name>.md`.
-//! `cargo xtask bench blk`: virtio-blk sequential 64 KiB throughput and 4 KiB random-read IOPS
+//! `cargo xtask bench blk`: virtio-blk sequential 64 KiB throughput and 4 KiB random read and write IOPS
 //! at queue depth 1 and 32, through the whole card with the blk device inside. Issue 6 adds
 //! `bench net`.
 

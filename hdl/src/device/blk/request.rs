@@ -19,7 +19,8 @@
 //! the header (`type`, `reserved`, ignored, `sector`) and the rest the request's data; the
 //! writable segments one byte stream whose last byte is the status and the rest the data.
 //! Any split is served: a `reader` walks the readable segments with DMA reads of at most
-//! 4 KiB that never leave a segment and packs their bytes into 64-bit words; a `writer`
+//! 4 KiB that never leave a segment (up to 4 in flight) and packs their bytes into 64-bit
+//! words; a `writer`
 //! does the same in reverse for the writable ones. Nothing is ever written into a readable
 //! segment (BLK-22): every write goes to a writable segment or the status byte.
 //!
@@ -235,8 +236,14 @@ initial begin
 end
 
 // ---- reader: the readable segments as a stream of 64-bit words (`rw_*`)
-localparam R_IDLE = 3'd0, R_LOOK = 3'd1, R_CALC = 3'd2, R_REQ = 3'd3, R_DATA = 3'd4;
-reg [2:0] rs;
+// Up to 4 reads in flight (a host round trip per 4 KiB read held OUT below the link rate);
+// their answers come back in request order, so a FIFO of each read's last-beat byte count is
+// all the packer needs.
+localparam R_IDLE = 2'd0, R_LOOK = 2'd1, R_CALC = 2'd2, R_REQ = 2'd3;
+reg [1:0] rs;
+reg [2:0] r_lastb [0:3];     // per read in flight: bytes in its last beat (0 = 8)
+reg [1:0] rq_w, rq_r;
+reg [2:0] r_out;             // reads in flight
 reg [5:0] r_idx;
 reg [31:0] r_off;
 reg [37:0] r_left;           // bytes of the current job not yet asked for
@@ -248,6 +255,8 @@ reg [2:0] rcnt;
 reg ro_v;
 reg [63:0] ro_d;
 initial begin
+  for (i = 0; i < 4; i = i + 1) r_lastb[i] = 3'h0;
+  rq_w = 2'd0; rq_r = 2'd0; r_out = 3'h0;
   rs = R_IDLE; r_idx = 6'h0; r_off = 32'h0; r_left = 38'h0; r_addr = 64'h0; r_rem = 32'h0;
   r_plen = 13'h0; racc = 56'h0; rcnt = 3'h0; ro_v = 1'b0; ro_d = 64'h0;
 end
@@ -255,7 +264,8 @@ wire [95:0] r_ent = tbl[r_idx];
 wire [37:0] r_rem38 = {6'h0, r_rem};
 wire [37:0] r_m1 = (r_rem38 < r_left) ? r_rem38 : r_left;
 wire [12:0] r_pl = (r_m1 > 38'd4096) ? 13'd4096 : r_m1[12:0];
-wire [3:0] r_vb = (dma$rd_last & (r_plen[2:0] != 3'h0)) ? {1'b0, r_plen[2:0]} : 4'd8;
+wire [2:0] r_head_lastb = r_lastb[rq_r];
+wire [3:0] r_vb = (dma$rd_last & (r_head_lastb != 3'h0)) ? {1'b0, r_head_lastb} : 4'd8;
 reg [63:0] r_mask;
 always @(*) case (r_vb)
   4'd1: r_mask = 64'h00000000000000ff;
@@ -271,14 +281,25 @@ wire [119:0] rcomb = {64'h0, racc} | ({56'h0, dma$rd_data & r_mask} << {rcnt, 3'
 wire [4:0] rsum = {2'b00, rcnt} + {1'b0, r_vb};
 wire rw_ready = (ms == M_HDR) | (ms == M_RANGE) | ((ms == M_OUT) & st$wr_ready);
 wire rw_take = ro_v & rw_ready;
-wire r_beat = (rs == R_DATA) & dma$rd_valid & (~ro_v | rw_ready);
-wire r_idle = (rs == R_IDLE) & (r_left == 38'h0) & ~ro_v;
+wire r_beat = (r_out != 3'h0) & dma$rd_valid & (~ro_v | rw_ready);
+wire r_idle = (rs == R_IDLE) & (r_left == 38'h0) & (r_out == 3'h0) & ~ro_v;
+wire r_push = (rs == R_REQ) & dma$rd_req_ready;
+wire r_pop = r_beat & dma$rd_last;
 always @(posedge clock) begin
   if (reset) begin
     rs <= R_IDLE;
     ro_v <= 1'b0;
+    r_out <= 3'h0;
+    rq_w <= 2'd0;
+    rq_r <= 2'd0;
   end else begin
     if (rw_take) ro_v <= 1'b0;
+    r_out <= r_out + {2'h0, r_push} - {2'h0, r_pop};
+    if (r_push) begin
+      r_lastb[rq_w] <= r_plen[2:0];
+      rq_w <= rq_w + 2'd1;
+    end
+    if (r_pop) rq_r <= rq_r + 2'd1;
     if (r_beat) begin
       if (rsum >= 5'd8) begin
         ro_d <= rcomb[63:0];
@@ -291,7 +312,7 @@ always @(posedge clock) begin
       end
     end
     case (rs)
-      R_IDLE: if (r_left != 38'h0) rs <= R_LOOK;
+      R_IDLE: if ((r_left != 38'h0) & (r_out != 3'd4)) rs <= R_LOOK;
       R_LOOK: begin
         r_addr <= r_ent[63:0] + {32'h0, r_off};
         r_rem <= r_ent[95:64] - r_off;
@@ -308,18 +329,13 @@ always @(posedge clock) begin
       end
       R_REQ: if (dma$rd_req_ready) begin
         r_left <= r_left - {25'h0, r_plen};
-        r_off <= r_off + {19'h0, r_plen};
-        r_rem <= r_rem - {19'h0, r_plen};
-        rs <= R_DATA;
-      end
-      R_DATA: if (r_beat & dma$rd_last) begin
-        if (r_rem == 32'h0) begin
+        if (r_rem == {19'h0, r_plen}) begin
+          // the segment is used up: the next read starts in the next one
           r_idx <= r_idx + 6'd1;
           r_off <= 32'h0;
-        end
+        end else r_off <= r_off + {19'h0, r_plen};
         rs <= R_IDLE;
       end
-      default: rs <= R_IDLE;
     endcase
     // a new job: the header
     if (ms == M_CHECK) begin
@@ -665,7 +681,7 @@ always @(*) begin
   dma$rd_req_function = @FN@;
   dma$rd_req_address = r_addr;
   dma$rd_req_length = {3'h0, r_plen};
-  dma$rd_ready = (rs == R_DATA) & (~ro_v | rw_ready);
+  dma$rd_ready = (r_out != 3'h0) & (~ro_v | rw_ready);
   dma$wr_req_valid = (ws == W_REQ) | (ms == M_STATUS);
   dma$wr_req_function = @FN@;
   dma$wr_req_address = (ms == M_STATUS) ? status_addr : w_addr;
