@@ -84,7 +84,12 @@ fn main() {
             top.name,
             hasher.finish()
         ));
-        if !cache.join("bindings.rs").exists() {
+        // The cache holds what is slow to make (the compiled model) and the port list; the
+        // Rust bindings are generated every time, so a change to their template reaches every
+        // model without recompiling it.
+        if !cache.join("ports.h").exists() {
+            // an older cache layout (or a broken one): made again
+            let _ = fs::remove_dir_all(&cache);
             let tmp = cache.with_extension(format!("tmp{}", std::process::id()));
             let _ = fs::remove_dir_all(&tmp);
             build_model(&top, &verilog, &verilator, &vroot, &tmp);
@@ -103,7 +108,8 @@ fn main() {
         }
         println!("cargo:rustc-link-search=native={}", cache.display());
         println!("cargo:rustc-link-lib=static=ferrio_model_{}", top.name);
-        rust += &fs::read_to_string(cache.join("bindings.rs")).unwrap();
+        let ports = parse_ports(&fs::read_to_string(cache.join("ports.h")).unwrap());
+        rust += &rust_bindings(&top, &ports);
     }
 
     // The runtime: compiled once per Verilator version and flag set, then reused.
@@ -141,7 +147,7 @@ fn main() {
 }
 
 /// Verilate one top and compile its model and shim into `dir` (`libferrio_model_<top>.a`,
-/// `bindings.rs`, `globals.txt`).
+/// `ports.h`: the Verilated header's port lines, `globals.txt`).
 fn build_model(
     top: &ferrio_hdl::tops::Top,
     verilog: &str,
@@ -213,7 +219,11 @@ fn build_model(
         .include(&obj)
         .files(&files)
         .compile(&format!("ferrio_model_{}", top.name));
-    fs::write(dir.join("bindings.rs"), rust_bindings(top, &ports)).unwrap();
+    let port_lines: Vec<&str> = header
+        .lines()
+        .filter(|l| l.trim_start().starts_with("VL_"))
+        .collect();
+    fs::write(dir.join("ports.h"), port_lines.join("\n")).unwrap();
     let _ = fs::remove_dir_all(&obj);
 }
 
@@ -483,6 +493,20 @@ impl {ty} {{
     /// A fresh model writing its waves to `target/ferrio/waves/<wave_name>.fst`.
     pub fn with_waves(wave_name: &str) -> Self {{
         Self {{ model: Model::new(&Self::INFO, Some(wave_name)) }}
+    }}
+
+    /// A model of another top with exactly this top's ports (a build variant: other
+    /// parameters, the same interface), driven through this type's accessors.
+    pub fn variant(info: &'static TopInfo) -> Self {{
+        let same = |a: &PortInfo, b: &PortInfo| a.name == b.name && a.width == b.width && a.output == b.output;
+        assert!(
+            info.ports.len() == Self::INFO.ports.len()
+                && info.ports.iter().zip(Self::INFO.ports).all(|(a, b)| same(a, b))
+                && info.reset == Self::INFO.reset,
+            "{{}} is not a build variant of {name}: its ports differ",
+            info.name
+        );
+        Self {{ model: Model::new(info, None) }}
     }}
 "#,
         describe = top.describe,

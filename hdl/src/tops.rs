@@ -16,13 +16,14 @@
 //! | `virtio_card` | sim | `clock` | [`VirtioCard`]: the card core with the blk device on function 1, storage port served from Rust |
 //! | `virtio_card_bram` | core | `clock` | [`VirtioCardBram`]: the same with the 128 KiB block-RAM disk, as the board carries it |
 //! | `blk_device` | sim, core | `clock` | [`BlkDeviceBram`]: the virtio-blk device and its 128 KiB block-RAM store (device tests) |
+//! | `blk_device_ro` | sim | `clock` | [`BlkDeviceBram`], read-only build (`BlkConfig::read_only`, VIRTIO_BLK_F_RO): the same ports as `blk_device` |
 //! | `heartbeat_sim` | sim | `clk100` | [`Heartbeat`] with a 2^4-cycle beat, for simulation |
 //! | `heartbeat` | board `versa-ecp5-5g` | `clk100` | [`Heartbeat`] as built for the board |
 
 use crate::board::heartbeat::{Heartbeat, BOARD_DIV};
 use crate::card::Card;
 use crate::common::{BramSdp, FifoBram, FifoLut, SkidBuffer};
-use crate::device::blk::BlkDeviceBram;
+use crate::device::blk::{BlkConfig, BlkDeviceBram};
 use crate::ecp5;
 use crate::tlp::ConfigSpace;
 use crate::transport::CardConfig;
@@ -187,6 +188,15 @@ pub fn all() -> Vec<Top> {
             core: true,
             describe: "the virtio-blk device with its 128 KiB block-RAM store, default build (device tests)",
             verilog: emit::<BlkDeviceBram>,
+        },
+        Top {
+            name: "blk_device_ro",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: false,
+            describe: "the virtio-blk device with its block-RAM store, read-only build (BLK-12 tests)",
+            verilog: || emit_block(BlkDeviceBram::new(&BlkConfig::read_only(), true)),
         },
         Top {
             name: "heartbeat_sim",

@@ -242,6 +242,21 @@ impl Layout {
             writable: cut(r, wbytes, wp),
         }
     }
+    /// How many DMA reads the device needs for the first `n` readable bytes: one per
+    /// non-empty readable segment they touch (a read never leaves a segment).
+    pub fn readable_segments_covering(&self, n: u32) -> usize {
+        let mut at = 0u32;
+        self.readable
+            .iter()
+            .filter(|&&l| l > 0)
+            .take_while(|&&l| {
+                let touches = at < n;
+                at += l;
+                touches
+            })
+            .count()
+    }
+
     /// One segment for each part.
     pub fn simple(rbytes: u32, wbytes: u32) -> Layout {
         Layout {
@@ -331,8 +346,19 @@ impl Negotiated {
 impl BlkBench {
     /// The `blk_device` top (the default [`BlkConfig`]) with every feature negotiated.
     pub fn new(rng: ChaCha8Rng) -> Self {
-        let cfg = BlkConfig::default();
-        let mut m = BlkDevice::new();
+        Self::with_model(BlkDevice::new(), BlkConfig::default(), rng)
+    }
+
+    /// The `blk_device_ro` top ([`BlkConfig::read_only`]) with every feature negotiated.
+    pub fn read_only(rng: ChaCha8Rng) -> Self {
+        Self::with_model(
+            BlkDevice::variant(&crate::models::BlkDeviceRo::INFO),
+            BlkConfig::read_only(),
+            rng,
+        )
+    }
+
+    fn with_model(mut m: BlkDevice, cfg: BlkConfig, rng: ChaCha8Rng) -> Self {
         m.reset(4);
         let mut b = BlkBench {
             m,

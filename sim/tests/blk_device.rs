@@ -164,6 +164,57 @@ fn blk_7_9_12_bad_in_and_out_get_ioerr_and_move_no_data() {
 }
 
 #[test]
+fn blk_12_read_only_build_fails_every_write_with_ioerr_and_leaves_the_disk_unchanged() {
+    // The `blk_device_ro` top: BlkConfig::read_only, which offers VIRTIO_BLK_F_RO.
+    assert_ne!(
+        BlkConfig::read_only().device_features() & (1 << 5),
+        0,
+        "the read-only build offers RO"
+    );
+    assert_eq!(BlkConfig::default().device_features() & (1 << 5), 0);
+    let mut b = BlkBench::read_only(rng("blk_12_read_only"));
+    let mut r = rng("blk_12 data");
+    // the block-RAM disk starts as zeros; every refused write must leave it so
+    let zeros = vec![0u8; 4096];
+    let data = pattern(&mut r, 4096);
+    for (q, layout) in [
+        (0u16, Layout::simple(16 + 4096, 1)),
+        (1, Layout::random(&mut r, 16 + 4096, 1, 8)),
+    ] {
+        let reads_before = b.dma.reads_seen;
+        assert_eq!(
+            b.write(q, 8, &data, Some(&layout)),
+            status::IOERR,
+            "OUT on a read-only device (BLK-12)"
+        );
+        // only the header's segments were read: no data moved
+        let header_reads = layout.readable_segments_covering(16) as u64;
+        assert!(
+            b.dma.reads_seen - reads_before <= header_reads,
+            "OUT on a read-only device read its data ({} reads for a {}-read header)",
+            b.dma.reads_seen - reads_before,
+            header_reads
+        );
+    }
+    for t in [types::DISCARD, types::WRITE_ZEROES, types::SECURE_ERASE] {
+        let mut rd = BlkBench::header(t, 0);
+        rd.extend(BlkBench::range(8, 8, 0));
+        let (c, w) = b.request(0, &rd, 1, &Layout::simple(32, 1));
+        assert_eq!((c.len, w[0]), (1, status::IOERR), "type {t} on a read-only device");
+    }
+    // reads, FLUSH and GET_ID still work
+    let (st, got) = b.read(0, 8, 4096, None);
+    assert_eq!(st, status::OK, "IN on a read-only device");
+    assert!(got == zeros, "the refused writes left the disk unchanged");
+    let (c, w) = b.request(1, &BlkBench::header(types::FLUSH, 0), 1, &Layout::simple(16, 1));
+    assert_eq!((c.len, w[0]), (1, status::OK), "FLUSH on a read-only device");
+    let (c, w) = b.request(0, &BlkBench::header(types::GET_ID, 0), 21, &Layout::simple(16, 21));
+    assert_eq!((c.len, w[20]), (21, status::OK), "GET_ID on a read-only device");
+    assert_eq!(&w[..15], b"ferrio-blk-0001");
+    assert_eq!(b.needs_reset, 0, "nothing here is a fault");
+}
+
+#[test]
 fn blk_9_unknown_types_and_features_not_negotiated_get_unsupp() {
     let mut b = bench("blk_9_unsupp");
     for t in [2u32, 3, 5, 6, 7, 9, 12, 15, 16, 0x8000_0000, 0xffff_ffff] {

@@ -135,6 +135,15 @@ impl Default for BlkConfig {
 }
 
 impl BlkConfig {
+    /// The default build made read-only (VIRTIO_BLK_F_RO, BLK-12): a strap of the board build
+    /// and the `blk_device_ro` simulation top.
+    pub fn read_only() -> Self {
+        BlkConfig {
+            read_only: true,
+            ..Default::default()
+        }
+    }
+
     /// The device feature bits offered (the transport adds its own).
     pub fn device_features(&self) -> u64 {
         use features::*;
