@@ -180,7 +180,15 @@ wire [8:0] r_room = r_256 ? (9'd256 - {1'b0, r_addr[7:0]}) : (9'd128 - {2'b0, r_
 // the request must not run past the top of the 64-bit space
 wire [16:0] r_top = {1'b0, r_addr[15:0]} + r_left;
 wire r_wraps = (&r_addr[63:16]) & (r_top > 17'h10000);
-wire tag_free = ~busy[issue_ptr];
+// The next tag's busy bit, registered (timing: the 32-way pick through the issue decision into
+// the intake registers was the card's critical path). One cycle old is safe: ISSUE never
+// follows ISSUE directly (SIZE and SHAPE come between), so the register already names the
+// current `issue_ptr`; a bit that fell in the last cycle costs a cycle; and nothing but this
+// intake's own issue sets a busy bit.
+reg tag_free_r;
+initial tag_free_r = 1'b0;
+always @(posedge clock) tag_free_r <= ~reset & ~busy[issue_ptr];
+wire tag_free = tag_free_r;
 // not from tx.ready: that comes through the transmit arbiters and would make a long path
 wire t_free = (t_beat == 2'd0);
 // The MRd's shape, worked out from r_size in RQ_SHAPE and registered (s_*): from r_size

@@ -149,7 +149,20 @@ always @(posedge clock) begin
     endcase
     if (job_take) job_v <= 1'b0;
   end
-  if (i_push) pf[pf_wr] <= i_word;
+end
+// The payload FIFO's write is registered (timing: the intake state through the realigner into
+// the distributed RAM's write port was the card's critical path). A word lands a cycle after
+// `pf_count` counts it; the generator reads a word no sooner than two cycles after the count
+// that let it leave G_WAIT (H0, then H1), so it never reads a word before it lands.
+reg pw_v;
+reg [5:0] pw_a;
+reg [63:0] pw_d;
+initial begin pw_v = 1'b0; pw_a = 6'h0; pw_d = 64'h0; end
+always @(posedge clock) begin
+  pw_v <= i_push;
+  pw_a <= pf_wr;
+  pw_d <= i_word;
+  if (pw_v) pf[pw_a] <= pw_d;
 end
 always @(posedge clock) begin
   if (reset) begin

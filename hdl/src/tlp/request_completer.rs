@@ -113,6 +113,11 @@ pub struct RequestCompleter {
     hit0_r: Reg<bool>,
     hit1_r: Reg<bool>,
     byte_count_r: Reg<Bits<64>>,
+    // The register-bus DW index of a memory request's first and second DW, registered in
+    // CHECK (timing: the header's address through the +1 and on into both functions' register
+    // decode in one cycle was the card's critical path).
+    dw0_r: Reg<Bits<13>>,
+    dw1_r: Reg<Bits<13>>,
     lower_r: Reg<Bits<64>>,
     wire0: WireDw,
     wire1: WireDw,
@@ -273,6 +278,8 @@ impl Default for RequestCompleter {
             hit0_r: Default::default(),
             hit1_r: Default::default(),
             byte_count_r: Default::default(),
+            dw0_r: Default::default(),
+            dw1_r: Default::default(),
             lower_r: Default::default(),
             wire0: Default::default(),
             wire1: Default::default(),
@@ -406,6 +413,8 @@ impl Logic for RequestCompleter {
             hit0_r,
             hit1_r,
             byte_count_r,
+            dw0_r,
+            dw1_r,
             lower_r
         );
         self.state.reset.next = self.reset.val();
@@ -430,6 +439,8 @@ impl Logic for RequestCompleter {
         self.hit0_r.reset.next = self.reset.val();
         self.hit1_r.reset.next = self.reset.val();
         self.byte_count_r.reset.next = self.reset.val();
+        self.dw0_r.reset.next = self.reset.val();
+        self.dw1_r.reset.next = self.reset.val();
         self.lower_r.reset.next = self.reset.val();
 
         // Defaults.
@@ -590,10 +601,10 @@ impl Logic for RequestCompleter {
         self.reg_valid.next = self.state.q.val() == self.s_mem.val();
         self.reg_write.next = self.has_data.val();
         self.reg_function.next = self.mem_fn.q.val();
-        self.reg_dw.next = self.address.val().get_bits::<13>(2);
+        self.reg_dw.next = self.dw0_r.q.val();
         self.reg_be.next = self.first_be.val();
         if self.index.q.val() {
-            self.reg_dw.next = self.address.val().get_bits::<13>(2) + self.one13.val();
+            self.reg_dw.next = self.dw1_r.q.val();
             self.reg_be.next = self.last_be.val();
         }
         self.reg_wdata.next = ((self.wdata_wire.val() & self.mask_byte.val()) << 24)
@@ -632,6 +643,8 @@ impl Logic for RequestCompleter {
             self.hit0_r.d.next = self.hit0.val();
             self.hit1_r.d.next = self.hit1.val();
             self.byte_count_r.d.next = self.byte_count.val();
+            self.dw0_r.d.next = self.address.val().get_bits::<13>(2);
+            self.dw1_r.d.next = self.address.val().get_bits::<13>(2) + self.one13.val();
             self.lower_r.d.next =
                 ((self.address.val() & self.mask_lower.val()) | self.first_idx.val()) << 32;
             self.state.d.next = self.s_decide.val();
