@@ -200,16 +200,38 @@ fn blk_12_read_only_build_fails_every_write_with_ioerr_and_leaves_the_disk_uncha
         let mut rd = BlkBench::header(t, 0);
         rd.extend(BlkBench::range(8, 8, 0));
         let (c, w) = b.request(0, &rd, 1, &Layout::simple(32, 1));
-        assert_eq!((c.len, w[0]), (1, status::IOERR), "type {t} on a read-only device");
+        assert_eq!(
+            (c.len, w[0]),
+            (1, status::IOERR),
+            "type {t} on a read-only device"
+        );
     }
     // reads, FLUSH and GET_ID still work
     let (st, got) = b.read(0, 8, 4096, None);
     assert_eq!(st, status::OK, "IN on a read-only device");
     assert!(got == zeros, "the refused writes left the disk unchanged");
-    let (c, w) = b.request(1, &BlkBench::header(types::FLUSH, 0), 1, &Layout::simple(16, 1));
-    assert_eq!((c.len, w[0]), (1, status::OK), "FLUSH on a read-only device");
-    let (c, w) = b.request(0, &BlkBench::header(types::GET_ID, 0), 21, &Layout::simple(16, 21));
-    assert_eq!((c.len, w[20]), (21, status::OK), "GET_ID on a read-only device");
+    let (c, w) = b.request(
+        1,
+        &BlkBench::header(types::FLUSH, 0),
+        1,
+        &Layout::simple(16, 1),
+    );
+    assert_eq!(
+        (c.len, w[0]),
+        (1, status::OK),
+        "FLUSH on a read-only device"
+    );
+    let (c, w) = b.request(
+        0,
+        &BlkBench::header(types::GET_ID, 0),
+        21,
+        &Layout::simple(16, 21),
+    );
+    assert_eq!(
+        (c.len, w[20]),
+        (21, status::OK),
+        "GET_ID on a read-only device"
+    );
     assert_eq!(&w[..15], b"ferrio-blk-0001");
     assert_eq!(b.needs_reset, 0, "nothing here is a fault");
 }
