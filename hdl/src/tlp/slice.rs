@@ -43,17 +43,18 @@ always @(posedge clock) begin
   end else if (tx$ready | ~main_v) begin
     // the output moves (or is empty): refill from the skid entry first, else from the input
     if (skid_v) begin
-      main_q <= skid_q;
       main_v <= 1'b1;
       skid_v <= 1'b0;
-    end else begin
-      main_q <= beat_in;
-      main_v <= rx$valid;
-    end
-  end else if (rx$valid & ~skid_v) begin
-    skid_q <= beat_in;
-    skid_v <= 1'b1;
-  end
+    end else main_v <= rx$valid;
+  end else if (rx$valid & ~skid_v) skid_v <= 1'b1;
+end
+// The data registers load whenever their entry may change, whatever `rx$valid` says (an
+// entry's data matters only while its valid bit is set): so `rx$valid`, which comes through
+// the transmit arbiters, drives two flip-flops instead of the enables of 134 (that enable net
+// was the card's critical path).
+always @(posedge clock) begin
+  if (tx$ready | ~main_v) main_q <= skid_v ? skid_q : beat_in;
+  if (~skid_v) skid_q <= beat_in;
 end
 always @(*) begin
   rx$ready = ~skid_v;
