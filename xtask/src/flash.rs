@@ -54,7 +54,7 @@ pub fn command(board: &str, top: &str, to_flash: bool) -> Result<()> {
     let bit = crate::bitstream::dir(board, top).join(format!("{top}.bit"));
     if !bit.exists() {
         println!("[flash] {} is missing: building it first", bit.display());
-        crate::bitstream::build(Some(board), top, 125.0, 1)?;
+        crate::bitstream::build(Some(board), top, 125.0, 1, false)?;
     }
     let loader = loader()?;
     let mut cmd = Command::new(&loader);

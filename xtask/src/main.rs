@@ -65,6 +65,9 @@ enum Cmd {
         /// nextpnr placement seed.
         #[arg(long, default_value_t = 1)]
         seed: u32,
+        /// Out of context: report the Fmax reached without failing when `--mhz` is missed.
+        #[arg(long, requires = "out_of_context")]
+        measure: bool,
     },
     /// Measure: `sim` (simulation speed of every Verilated top), `echo` (the echo device through
     /// the card), `blk` (virtio-blk throughput and IOPS through the card).
@@ -121,9 +124,10 @@ fn run(cli: Cli) -> Result<()> {
             out_of_context,
             mhz,
             seed,
+            measure,
         } => {
             let board = (!out_of_context).then_some(board.as_str());
-            bitstream::build(board, &top, mhz, seed).map(|_| ())
+            bitstream::build(board, &top, mhz, seed, measure).map(|_| ())
         }
         Cmd::Bench { what } => bench::command(&what),
         Cmd::Flash { board, top, flash } => flash::command(&board, &top, flash),

@@ -5,9 +5,8 @@
 //! 2. `cargo xtask lint` (zero warnings on every top);
 //! 3. `cargo test --workspace` (unit tests, Verilator co-simulation, the yosys cell-count tests);
 //! 4. the `heartbeat` bitstream for the Versa board, which must meet 125 MHz;
-//! 5. out-of-context place and route of the card core and of the deep FIFO at 125 MHz. The
-//!    card core with the queue engines reaches 102.5 MHz (docs/PERFORMANCE.md): until it is
-//!    pipelined back to 125 MHz (issue 4, still open) it must not fall below 100 MHz.
+//! 5. out-of-context place and route of the card core and of the deep FIFO, each of which must
+//!    meet 125 MHz (the card core's margin is small: docs/PERFORMANCE.md).
 
 use crate::setup::{self, Need};
 use crate::{bitstream, lint, tools};
@@ -35,10 +34,10 @@ pub fn test() -> Result<()> {
     println!("== ferrio tests: 3/5 cargo test --workspace");
     cargo_test(&["--workspace"])?;
     println!("== ferrio tests: 4/5 heartbeat bitstream for versa-ecp5-5g");
-    bitstream::build(Some("versa-ecp5-5g"), "heartbeat", 125.0, 1)?;
-    println!("== ferrio tests: 5/5 card core (aim 125 MHz, floor 100 MHz) and fifo_bram (125 MHz) out of context");
-    bitstream::build_with_floor(None, "card", 125.0, 1, Some(100.0))?;
-    bitstream::build(None, "fifo_bram", 125.0, 1)?;
+    bitstream::build(Some("versa-ecp5-5g"), "heartbeat", 125.0, 1, false)?;
+    println!("== ferrio tests: 5/5 card core and fifo_bram out of context at 125 MHz");
+    bitstream::build(None, "card", 125.0, 1, false)?;
+    bitstream::build(None, "fifo_bram", 125.0, 1, false)?;
     println!(
         "== ferrio tests: all passed in {:.0} s",
         start.elapsed().as_secs_f64()
@@ -51,7 +50,7 @@ pub fn demo() -> Result<()> {
     println!("== ferrio demo: set-up");
     setup::ensure(Need::Everything)?;
     println!("== ferrio demo: heartbeat bitstream for the ECP5-5G Versa");
-    let report = bitstream::build(Some("versa-ecp5-5g"), "heartbeat", 125.0, 1)?;
+    let report = bitstream::build(Some("versa-ecp5-5g"), "heartbeat", 125.0, 1, false)?;
     println!("== ferrio demo: the building blocks, co-simulated through Verilator");
     cargo_test(&["-p", "ferrio-sim"])?;
     println!("== ferrio demo: summary");
