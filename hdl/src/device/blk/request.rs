@@ -207,7 +207,7 @@ end
 localparam M_COLLECT = 5'd0, M_CHECK = 5'd1, M_HDR = 5'd2, M_DECODE = 5'd3, M_IN = 5'd4,
            M_OUT = 5'd5, M_STWAIT = 5'd6, M_ID = 5'd7, M_RANGE = 5'd8, M_RCHECK = 5'd9,
            M_ZERO = 5'd10, M_STATUS = 5'd11, M_STATUS_D = 5'd12, M_WAITW = 5'd13,
-           M_DONE = 5'd14, M_FAULT = 5'd15, M_SYNC = 5'd16, M_PRE = 5'd17, M_RPRE = 5'd18;
+           M_DONE = 5'd14, M_FAULT = 5'd15, M_SYNC = 5'd16;
 reg [4:0] ms;
 reg [31:0] h_type;
 reg [63:0] h_sector;
@@ -345,7 +345,7 @@ always @(posedge clock) begin
       racc <= 56'h0;
     end
     if ((ms == M_CHECK) & ~(overflow | (r_total < 38'd16) | ~has_status)) r_left <= 38'd16;
-    else if ((ms == M_DECODE) & ~dma_err) r_left <= q_r_job;
+    else if ((ms == M_DECODE) & ~dma_err) r_left <= r_job;
     else if ((ms == M_ZERO) & ~st_busy & ~st_err & (ranges != 38'd1)) r_left <= 38'd16;
   end
 end
@@ -461,8 +461,8 @@ always @(posedge clock) begin
       w_off <= 32'h0;
     end
     if ((ms == M_DECODE) & ~dma_err) begin
-      w_left <= q_w_job;
-      src <= q_w_src;
+      w_left <= w_job;
+      src <= w_src;
       src_i <= 2'd0;
       wacc <= 120'h0;
       wcnt <= 4'h0;
@@ -525,35 +525,6 @@ end
 wire g_ok = ({32'h0, g_num} <= {32'h0, max_sectors}) & (g_sector <= CAP) &
             ({32'h0, g_num} <= (CAP - g_sector));
 wire g_unsupp = (g_flags[31:1] != 31'h0) | (is_discard & g_flags[0]);
-// The decisions are registered a cycle before they are acted on (M_PRE, M_RPRE): the header's
-// range compares against `capacity` and the type decode into the store request and the job
-// registers in one cycle limited the card's clock. The inputs hold still from M_HDR (M_RANGE)
-// to M_DECODE (M_RCHECK).
-reg [37:0] q_r_job, q_w_job, q_k;
-reg [1:0] q_w_src, q_op;
-reg [4:0] q_next;
-reg [7:0] q_stat;
-reg q_st;
-reg [28:0] q_sectors;
-reg q_g_ok, q_g_unsupp;
-initial begin
-  q_r_job = 38'h0; q_w_job = 38'h0; q_k = 38'h0; q_w_src = SRC_STORE; q_op = OP_READ;
-  q_next = M_STATUS; q_stat = S_OK; q_st = 1'b0; q_sectors = 29'h0; q_g_ok = 1'b0;
-  q_g_unsupp = 1'b0;
-end
-always @(posedge clock) begin
-  q_r_job <= r_job;
-  q_w_job <= w_job;
-  q_k <= k;
-  q_w_src <= w_src;
-  q_op <= d_op;
-  q_next <= d_next;
-  q_stat <= d_stat;
-  q_st <= d_st;
-  q_sectors <= x_sectors;
-  q_g_ok <= g_ok;
-  q_g_unsupp <= g_unsupp;
-end
 
 // ---- the main sequence
 always @(posedge clock) begin
@@ -602,24 +573,23 @@ always @(posedge clock) begin
         if (~h_half) h_type <= ro_d[31:0];
         else begin
           h_sector <= ro_d;
-          ms <= M_PRE;
+          ms <= M_DECODE;
         end
       end
-      M_PRE: ms <= M_DECODE;
       // a header from a failed read is not acted on
       M_DECODE: if (dma_err) ms <= M_WAITW;
       else begin
-        stat <= q_stat;
-        wlen <= q_w_job[31:0];
-        ranges <= q_k;
-        if (q_st) begin
+        stat <= d_stat;
+        wlen <= w_job[31:0];
+        ranges <= k;
+        if (d_st) begin
           st_v <= 1'b1;
           st_busy <= 1'b1;
-          st_op <= q_op;
+          st_op <= d_op;
           st_sector <= h_sector;
-          st_count <= {3'h0, q_sectors};
+          st_count <= {3'h0, x_sectors};
         end
-        ms <= q_next;
+        ms <= d_next;
       end
       // IN: the store's words go to the writer
       M_IN: if (w_idle & ~st_busy) begin
@@ -648,14 +618,13 @@ always @(posedge clock) begin
         else begin
           g_num <= ro_d[31:0];
           g_flags <= ro_d[63:32];
-          ms <= M_RPRE;
+          ms <= M_RCHECK;
         end
       end
-      M_RPRE: ms <= M_RCHECK;
       M_RCHECK: begin
         if (dma_err) ms <= M_WAITW;
-        else if (q_g_unsupp) begin stat <= S_UNSUPP; ms <= M_STATUS; end
-        else if (~q_g_ok) begin stat <= S_IOERR; ms <= M_STATUS; end
+        else if (g_unsupp) begin stat <= S_UNSUPP; ms <= M_STATUS; end
+        else if (~g_ok) begin stat <= S_IOERR; ms <= M_STATUS; end
         else begin
           st_v <= 1'b1;
           st_busy <= 1'b1;
