@@ -6,7 +6,7 @@
 mod common;
 
 use common::rng;
-use ferrio_hdl::device::blk::{status, types, BlkConfig};
+use ferrio_hdl::device::blk::{features, status, types, BlkConfig};
 use ferrio_sim::blk::{BlkBench, Layout, Negotiated};
 use rand::Rng;
 
@@ -167,11 +167,14 @@ fn blk_7_9_12_bad_in_and_out_get_ioerr_and_move_no_data() {
 fn blk_12_read_only_build_fails_every_write_with_ioerr_and_leaves_the_disk_unchanged() {
     // The `blk_device_ro` top: BlkConfig::read_only, which offers VIRTIO_BLK_F_RO.
     assert_ne!(
-        BlkConfig::read_only().device_features() & (1 << 5),
+        BlkConfig::read_only().device_features() & (1 << features::RO),
         0,
         "the read-only build offers RO"
     );
-    assert_eq!(BlkConfig::default().device_features() & (1 << 5), 0);
+    assert_eq!(
+        BlkConfig::default().device_features() & (1 << features::RO),
+        0
+    );
     let mut b = BlkBench::read_only(rng("blk_12_read_only"));
     let mut r = rng("blk_12 data");
     // the block-RAM disk starts as zeros; every refused write must leave it so
