@@ -17,6 +17,7 @@
 //! | `virtio_card_bram` | core | `clock` | [`VirtioCardBram`]: the same with the 128 KiB block-RAM disk, as the board carries it |
 //! | `blk_device` | sim, core | `clock` | [`BlkDeviceBram`]: the virtio-blk device and its 128 KiB block-RAM store (device tests) |
 //! | `blk_device_ro` | sim | `clock` | [`BlkDeviceBram`], read-only build (`BlkConfig::read_only`, VIRTIO_BLK_F_RO): the same ports as `blk_device` |
+//! | `net_device` | sim | `clock` | [`NetDevice`]: the virtio-net device, default build (device tests) |
 //! | `heartbeat_sim` | sim | `clk100` | [`Heartbeat`] with a 2^4-cycle beat, for simulation |
 //! | `heartbeat` | board `versa-ecp5-5g` | `clk100` | [`Heartbeat`] as built for the board |
 
@@ -24,6 +25,7 @@ use crate::board::heartbeat::{Heartbeat, BOARD_DIV};
 use crate::card::Card;
 use crate::common::{BramSdp, FifoBram, FifoLut, SkidBuffer};
 use crate::device::blk::{BlkConfig, BlkDeviceBram};
+use crate::device::net::{NetConfig, NetDevice};
 use crate::ecp5;
 use crate::tlp::ConfigSpace;
 use crate::transport::CardConfig;
@@ -197,6 +199,15 @@ pub fn all() -> Vec<Top> {
             core: false,
             describe: "the virtio-blk device with its block-RAM store, read-only build (BLK-12 tests)",
             verilog: || emit_block(BlkDeviceBram::new(&BlkConfig::read_only(), true)),
+        },
+        Top {
+            name: "net_device",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: false,
+            describe: "the virtio-net device, default build (device tests)",
+            verilog: || emit_block(NetDevice::new(&NetConfig::default(), false)),
         },
         Top {
             name: "heartbeat_sim",

@@ -6,5 +6,7 @@
 //! | module | device |
 //! |---|---|
 //! | [`blk`] | virtio-blk (function 1): requests against a sector store |
+//! | [`net`] | virtio-net (function 0): frames between the rings and the MAC-side frame ports |
 
 pub mod blk;
+pub mod net;

@@ -1,0 +1,185 @@
+//! [`NetCtrl`]: the control queue (VIRTIO 1.2 section 5.1.6.5). One command at a time: its
+//! readable bytes (class, command, data; any split) are read into a 512-byte command buffer,
+//! checked whole, carried out, and the `ack` byte written into the first byte of the first
+//! non-empty writable segment (NET-45); the buffer completes with `len` 1.
+//!
+//! Interface (one clock, `reset` synchronous):
+//!
+//! | port | dir | meaning |
+//! |---|---|---|
+//! | `seg_*` | in (`seg_ready` out) | control-queue buffers from [`super::NetQueueMux`] |
+//! | `done_valid`, `done_ready`, `done_queue`, `done_token`, `done_len` | out/in/out | the completion: `len` 1 (the ack), 0 for a faulted buffer |
+//! | `dma` | client | reads of the command, the ack write |
+//! | `resetting` | in | device reset: the state below returns to its reset values |
+//! | `ctrl_rx_on`, `rx_extra_on`, `mac_addr_on`, `announce_on`, `mq_on` | in | CTRL_RX, CTRL_RX_EXTRA, CTRL_MAC_ADDR, GUEST_ANNOUNCE, MQ negotiated |
+//! | `promisc` .. `nobcast`, `uni_over`, `multi_over`, `uc_n`, `mc_n`, `uc_tab`, `mc_tab` | out | the receive filter for [`super::NetRx`] |
+//! | `pairs[2:0]` | out | queue pairs in use (1 after reset) |
+//! | `mac_set`, `mac_set_value` | out | pulse: MAC_ADDR_SET's address, for [`super::NetConfigSpace`] |
+//! | `announce_ack` | out | pulse: ANNOUNCE_ACK (the config clears ANNOUNCE a cycle later, before the ack is written, NET-37) |
+//! | `idle`, `needs_reset` | out | no buffer held (registered); pulse: a buffer with no writable byte, or a failed DMA |
+//!
+//! | class, command | data | needs | action |
+//! |---|---|---|---|
+//! | RX (0), PROMISC .. NOBCAST (0-5) | u8 | CTRL_RX (0, 1), CTRL_RX_EXTRA (2-5) | the switch on (non-zero) or off (NET-30, NET-31) |
+//! | MAC (1), TABLE_SET (0) | le32 n, n x 6, le32 m, m x 6; exactly that long | CTRL_RX | both tables replaced before the ack (NET-34); beyond 8 entries a class overflows and is admitted whole |
+//! | MAC (1), ADDR_SET (1) | 6 bytes | CTRL_RX or CTRL_MAC_ADDR (digest section 12) | the station address and config `mac` (NET-35) |
+//! | ANNOUNCE (3), ACK (0) | - | GUEST_ANNOUNCE | ANNOUNCE cleared (NET-37) |
+//! | MQ (4), VQ_PAIRS_SET (0) | le16 n, 1 <= n <= max pairs | MQ | receive steering over n pairs (NET-39) |
+//! | anything else, a wrong length, a feature not negotiated, a command over 512 bytes | | | ERR, nothing changed |
+//!
+//! After a reset: promiscuous on (as QEMU does: a driver without CTRL_RX cannot set a filter,
+//! and Linux with CTRL_RX turns it off when the interface opens), every other switch off, both
+//! tables empty (NET-33), one pair (NET-38). RSS_CONFIG and HASH_CONFIG answer ERR while RSS
+//! and HASH_REPORT are not offered.
+//!
+//! Faults (DEVICE_NEEDS_RESET, `len` 0): no writable byte for the ack, a failed DMA read or
+//! write.
+
+use super::NetConfig;
+use crate::dma::DmaClientPort;
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct NetCtrl {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, bool>,
+    pub resetting: Signal<In, bool>,
+    pub seg_valid: Signal<In, bool>,
+    pub seg_ready: Signal<Out, bool>,
+    pub seg_queue: Signal<In, Bits<16>>,
+    pub seg_token: Signal<In, Bits<48>>,
+    pub seg_addr: Signal<In, Bits<64>>,
+    pub seg_len: Signal<In, Bits<32>>,
+    pub seg_write: Signal<In, bool>,
+    pub seg_last: Signal<In, bool>,
+    pub done_valid: Signal<Out, bool>,
+    pub done_ready: Signal<In, bool>,
+    pub done_queue: Signal<Out, Bits<16>>,
+    pub done_token: Signal<Out, Bits<48>>,
+    pub done_len: Signal<Out, Bits<32>>,
+    pub dma: DmaClientPort,
+    pub ctrl_rx_on: Signal<In, bool>,
+    pub rx_extra_on: Signal<In, bool>,
+    pub mac_addr_on: Signal<In, bool>,
+    pub announce_on: Signal<In, bool>,
+    pub mq_on: Signal<In, bool>,
+    pub promisc: Signal<Out, bool>,
+    pub allmulti: Signal<Out, bool>,
+    pub alluni: Signal<Out, bool>,
+    pub nomulti: Signal<Out, bool>,
+    pub nouni: Signal<Out, bool>,
+    pub nobcast: Signal<Out, bool>,
+    pub uni_over: Signal<Out, bool>,
+    pub multi_over: Signal<Out, bool>,
+    pub uc_n: Signal<Out, Bits<4>>,
+    pub mc_n: Signal<Out, Bits<4>>,
+    pub uc_tab: Signal<Out, Bits<384>>,
+    pub mc_tab: Signal<Out, Bits<384>>,
+    pub pairs: Signal<Out, Bits<3>>,
+    pub mac_set: Signal<Out, bool>,
+    pub mac_set_value: Signal<Out, Bits<48>>,
+    pub announce_ack: Signal<Out, bool>,
+    pub idle: Signal<Out, bool>,
+    pub needs_reset: Signal<Out, bool>,
+    _cfg: NetConfig,
+    _function: bool,
+}
+
+impl NetCtrl {
+    pub fn new(cfg: &NetConfig, function: bool) -> Self {
+        cfg.validate();
+        NetCtrl {
+            clock: Default::default(),
+            reset: Default::default(),
+            resetting: Default::default(),
+            seg_valid: Default::default(),
+            seg_ready: Default::default(),
+            seg_queue: Default::default(),
+            seg_token: Default::default(),
+            seg_addr: Default::default(),
+            seg_len: Default::default(),
+            seg_write: Default::default(),
+            seg_last: Default::default(),
+            done_valid: Default::default(),
+            done_ready: Default::default(),
+            done_queue: Default::default(),
+            done_token: Default::default(),
+            done_len: Default::default(),
+            dma: Default::default(),
+            ctrl_rx_on: Default::default(),
+            rx_extra_on: Default::default(),
+            mac_addr_on: Default::default(),
+            announce_on: Default::default(),
+            mq_on: Default::default(),
+            promisc: Default::default(),
+            allmulti: Default::default(),
+            alluni: Default::default(),
+            nomulti: Default::default(),
+            nouni: Default::default(),
+            nobcast: Default::default(),
+            uni_over: Default::default(),
+            multi_over: Default::default(),
+            uc_n: Default::default(),
+            mc_n: Default::default(),
+            uc_tab: Default::default(),
+            mc_tab: Default::default(),
+            pairs: Default::default(),
+            mac_set: Default::default(),
+            mac_set_value: Default::default(),
+            announce_ack: Default::default(),
+            idle: Default::default(),
+            needs_reset: Default::default(),
+            _cfg: cfg.clone(),
+            _function: function,
+        }
+    }
+}
+
+impl Default for NetCtrl {
+    fn default() -> Self {
+        Self::new(&NetConfig::default(), false)
+    }
+}
+
+impl Logic for NetCtrl {
+    fn update(&mut self) {
+        panic!("NetCtrl is simulated through Verilator only (ferrio-sim)");
+    }
+
+    fn connect(&mut self) {
+        self.seg_ready.connect();
+        self.done_valid.connect();
+        self.done_queue.connect();
+        self.done_token.connect();
+        self.done_len.connect();
+        self.dma.connect_outputs();
+        self.promisc.connect();
+        self.allmulti.connect();
+        self.alluni.connect();
+        self.nomulti.connect();
+        self.nouni.connect();
+        self.nobcast.connect();
+        self.uni_over.connect();
+        self.multi_over.connect();
+        self.uc_n.connect();
+        self.mc_n.connect();
+        self.uc_tab.connect();
+        self.mc_tab.connect();
+        self.pairs.connect();
+        self.mac_set.connect();
+        self.mac_set_value.connect();
+        self.announce_ack.connect();
+        self.idle.connect();
+        self.needs_reset.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(
+            VERILOG
+                .replace("@MAXP@", &self._cfg.max_pairs.to_string())
+                .replace("@FN@", if self._function { "1'b1" } else { "1'b0" }),
+        )
+    }
+}
+
+const VERILOG: &str = include_str!("ctrl.v");

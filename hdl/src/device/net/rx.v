@@ -1,0 +1,483 @@
+// The body of NetRx's module (hdl/src/device/net/rx.rs has its ports and contract).
+localparam AW = @AW@;
+localparam [AW:0] DEPTH = @DEPTH@;
+localparam [15:0] MAXF = 16'd@MAXF@;
+localparam [19:0] WAIT = 20'd@WAIT@;
+integer i;
+
+// ================= buffer cache: per receive queue k (queue 2k) =================
+reg [95:0] sram [0:1023];     // segments {len[31:0] (clamped to 65535), addr}, at {k, index}
+reg [70:0] bram_ [0:255];     // buffers {nseg[6:0], total[15:0], token[47:0]}, at {k, index}
+reg [8:0] s_w [0:3], s_r [0:3];
+reg [6:0] b_w [0:3], b_r [0:3];
+reg [23:0] bytes [0:3];       // writable bytes cached (clamped segment lengths)
+reg [6:0] c_nseg;             // the buffer coming in: its segments so far
+reg [23:0] c_total;
+initial begin
+  for (i = 0; i < 1024; i = i + 1) sram[i] = 96'h0;
+  for (i = 0; i < 256; i = i + 1) bram_[i] = 71'h0;
+  for (i = 0; i < 4; i = i + 1) begin s_w[i] = 9'h0; s_r[i] = 9'h0; b_w[i] = 7'h0; b_r[i] = 7'h0; bytes[i] = 24'h0; end
+  c_nseg = 7'h0; c_total = 24'h0;
+end
+wire [1:0] sk = seg_queue[2:1];
+wire [8:0] s_used = s_w[sk] - s_r[sk];
+wire [6:0] b_used = b_w[sk] - b_r[sk];
+wire [31:0] s_len = (seg_len > 32'd65535) ? 32'd65535 : seg_len;
+wire [23:0] b_total = c_total + ((seg_write) ? s_len[23:0] : 24'h0);
+wire [15:0] b_sat = b_total[15:0] | {16{b_total[23:16] != 8'h0}};
+// the mux hands over receive queues only: even, below 8
+wire unused_q = &{1'b0, seg_queue[15:3], seg_queue[0]};
+wire seg_take = seg_valid & seg_ready;
+// flushes: a device reset forgets every queue's buffers, a queue reset its queue's
+wire [1:0] qr_k = queue_reset_index[2:1];
+wire qr_rx = queue_resetting & ~queue_reset_index[0] & (queue_reset_index < 16'd8);
+reg [3:0] wantq;
+always @(*) for (i = 0; i < 4; i = i + 1)
+  wantq[i] = ((9'd256 - (s_w[i] - s_r[i])) >= 9'd196) & ((7'd64 - (b_w[i] - b_r[i])) >= 7'd26);
+
+// ================= frame intake =================
+reg [63:0] fram [0:DEPTH-1];
+reg [AW:0] wp, wp_c, rp;
+reg [17:0] meta [0:15];        // per frame {k[1:0], flen[15:0]}
+reg [3:0] mq_w, mq_r;
+reg [4:0] mq_n;
+reg in_frame;                  // inside a frame (after its first beat)
+reg i_pass, i_over;
+reg [15:0] i_len;
+reg [15:0] i_h;                // flow hash
+reg [15:0] i_etype;
+reg [7:0] i_proto;
+reg [3:0] i_beat;              // beats seen (saturates)
+reg [31:0] n_frames, n_filter, n_nobuf, n_size;
+initial begin
+  for (i = 0; i < DEPTH; i = i + 1) fram[i] = 64'h0;
+  for (i = 0; i < 16; i = i + 1) meta[i] = 18'h0;
+  wp = 0; wp_c = 0; rp = 0; mq_w = 4'h0; mq_r = 4'h0; mq_n = 5'h0;
+  in_frame = 1'b0; i_pass = 1'b0; i_over = 1'b0; i_len = 16'h0; i_h = 16'h0; i_etype = 16'h0;
+  i_proto = 8'h0; i_beat = 4'h0; n_frames = 32'h0; n_filter = 32'h0; n_nobuf = 32'h0; n_size = 32'h0;
+end
+// the filter, on the first beat (destination in bytes 0-5)
+wire [47:0] dst = rxf_data[47:0];
+wire is_b = (dst == 48'hffffffffffff);
+wire is_m = dst[0] & ~is_b;
+reg in_uc, in_mc;
+always @(*) begin
+  in_uc = 1'b0; in_mc = 1'b0;
+  for (i = 0; i < 8; i = i + 1) begin
+    if ((i[3:0] < uc_n) & (uc_tab[48*i +: 48] == dst)) in_uc = 1'b1;
+    if ((i[3:0] < mc_n) & (mc_tab[48*i +: 48] == dst)) in_mc = 1'b1;
+  end
+end
+wire pass_now = promisc | (is_b ? ~nobcast :
+                       is_m ? (~nomulti & (allmulti | multi_over | in_mc)) :
+                              (~nouni & (alluni | uni_over | (dst == mac) | in_uc)));
+wire [AW:0] in_used = wp - rp;
+wire in_full = (in_used == DEPTH);
+wire beat = rxf_valid;                      // rxf_ready is always high
+wire [15:0] len_next = (in_frame ? i_len : 16'h0) + {12'h0, rxf_bytes};
+wire over_now = (in_frame & i_over) | in_full;
+wire pass = in_frame ? i_pass : pass_now;
+// the flow hash: IPv4 addresses, and ports for TCP and UDP (bytes 26-37, IHL 5 assumed: a
+// frame with options still keeps one queue per flow)
+wire ip4 = (i_etype == 16'h0008);           // 0x0800 as it sits in the word (byte 12 low)
+wire l4 = (i_proto == 8'd6) | (i_proto == 8'd17);
+wire [15:0] h3 = rxf_data[31:16] ^ rxf_data[47:32] ^ rxf_data[63:48];
+wire [15:0] h4 = rxf_data[15:0] ^ (l4 ? (rxf_data[31:16] ^ rxf_data[47:32]) : 16'h0);
+wire [15:0] h_fin = ~ip4 ? 16'h0 : (i_beat == 4'd4) ? (i_h ^ h4) : i_h;
+wire [7:0] h8 = h_fin[15:8] ^ h_fin[7:0];
+// one of `pairs` queues, evenly: floor(h8 * pairs / 256)
+wire [1:0] k_pick = (pairs == 3'd2) ? {1'b0, h8[7]} :
+                    (pairs == 3'd3) ? ((h8 < 8'd86) ? 2'd0 : (h8 < 8'd171) ? 2'd1 : 2'd2) :
+                    (pairs == 3'd4) ? h8[7:6] : 2'd0;
+wire in_end = beat & rxf_last;
+wire keep = pass & ~over_now & (len_next <= MAXF) & (len_next >= 16'd14) & (mq_n != 5'd16);
+always @(posedge clock) begin
+  if (reset) begin
+    in_frame <= 1'b0;
+    wp <= 0;
+    wp_c <= 0;
+    mq_w <= 4'h0;
+    n_filter <= 32'h0;
+    n_size <= 32'h0;
+  end else if (beat) begin
+    if (~in_full) begin
+      fram[wp[AW-1:0]] <= rxf_data;
+      wp <= wp + 1;
+    end
+    if (~in_frame) begin
+      i_pass <= pass_now;
+      i_over <= in_full;
+      i_len <= len_next;
+      i_beat <= 4'd1;
+      i_h <= 16'h0;
+    end else begin
+      if (in_full | (len_next > MAXF)) i_over <= 1'b1;
+      i_len <= len_next;
+      if (i_beat != 4'hf) i_beat <= i_beat + 4'd1;
+      if (i_beat == 4'd1) i_etype <= rxf_data[47:32];
+      if (i_beat == 4'd2) i_proto <= rxf_data[63:56];
+      if (i_beat == 4'd3) i_h <= h3;
+      if (i_beat == 4'd4) i_h <= i_h ^ h4;
+    end
+    in_frame <= ~rxf_last;
+    if (rxf_last) begin
+      if (keep) begin
+        wp_c <= wp + {{AW{1'b0}}, ~in_full};
+        meta[mq_w] <= {(i_beat >= 4'd4) ? k_pick : 2'd0, len_next};
+        mq_w <= mq_w + 4'd1;
+      end else begin
+        wp <= wp_c;
+        if (~pass) n_filter <= n_filter + 32'd1;
+        else n_size <= n_size + 32'd1;
+      end
+    end
+  end
+end
+wire m_push = in_end & keep;
+
+// ================= delivery =================
+localparam D_IDLE = 4'd0, D_WAIT = 4'd1, D_HEAD = 4'd2, D_DECIDE = 4'd3, D_PLAN = 4'd4,
+           D_PLAN2 = 4'd5, D_WRITE = 4'd6, D_WAITW = 4'd7, D_DONE = 4'd8, D_SKIP = 4'd9,
+           D_DISCARD = 4'd10, D_RELEASE = 4'd11, D_FLUSH = 4'd12;
+reg [3:0] ds;
+reg [1:0] dk;
+reg [15:0] dtotal;             // header + frame
+reg [12:0] dfw;                // frame words
+reg [19:0] dwait;
+reg hdr20;
+reg [6:0] pn;                  // buffers planned
+reg [6:0] pj;                  // buffer being planned / completed
+reg [15:0] pacc;               // bytes placed so far
+reg [8:0] psegs;               // their segments
+reg [23:0] pbytes;             // their (clamped) sizes
+reg [47:0] pt [0:63];
+reg [15:0] pl [0:63];
+reg [70:0] bent;               // buffer entry read (registered)
+reg d_err;
+reg nr;
+reg idle_r;
+initial begin
+  ds = D_IDLE; dk = 2'd0; dtotal = 16'h0; dfw = 13'h0; dwait = 20'h0; hdr20 = 1'b0;
+  pn = 7'h0; pj = 7'h0; pacc = 16'h0; psegs = 9'h0; pbytes = 24'h0; bent = 71'h0; d_err = 1'b0;
+  nr = 1'b0; idle_r = 1'b0;
+  for (i = 0; i < 64; i = i + 1) begin pt[i] = 48'h0; pl[i] = 16'h0; end
+end
+wire [17:0] mh = meta[mq_r];
+wire [15:0] hdr_len = hash_report_on ? 16'd20 : 16'd12;
+wire [6:0] d_bufs = b_w[dk] - b_r[dk];
+wire [47:0] bent_token = bent[47:0];
+wire [15:0] bent_total = bent[63:48];
+wire [6:0] bent_nseg = bent[70:64];
+wire [15:0] p_room = dtotal - pacc;
+wire [15:0] p_len = (bent_total < p_room) ? bent_total : p_room;
+// a flush may run when no frame is being written
+wire flushing = resetting | qr_rx;
+wire plan_end = (pacc + p_len >= dtotal) | ~mrg_on;
+
+// ---- frame words from the FIFO into a one-word prefetch (registered read)
+reg f_v;
+reg [63:0] f_d;
+reg [12:0] f_rd;               // words of this frame read
+initial begin f_v = 1'b0; f_d = 64'h0; f_rd = 13'h0; end
+wire f_pull;
+wire f_fetch = (ds == D_WRITE) & (f_rd < dfw) & (~f_v | f_pull);
+
+// ---- source words: header, then the frame shifted by 4 bytes
+reg [12:0] g_k;                // source word index
+reg [31:0] prev_hi;
+initial begin g_k = 13'h0; prev_hi = 32'h0; end
+wire [12:0] g_mix = hdr20 ? 13'd2 : 13'd1;   // header and frame share this word
+wire [15:0] nb16 = {9'h0, pn};
+reg sw_valid;
+reg [63:0] sw_data;
+reg sw_frame;                  // the word takes a frame word
+always @(*) begin
+  sw_frame = 1'b0;
+  if (g_k < g_mix) begin
+    sw_valid = 1'b1;
+    sw_data = (g_k == 13'h0) ? 64'h0 : {32'h0, nb16, 16'h0};   // word 1 of a 20-byte header
+  end else if (g_k == g_mix) begin
+    sw_valid = f_v;
+    sw_frame = 1'b1;
+    sw_data = {f_d[31:0], hdr20 ? 32'h0 : {nb16, 16'h0}};
+  end else if (g_k - g_mix < dfw) begin
+    sw_valid = f_v;
+    sw_frame = 1'b1;
+    sw_data = {f_d[31:0], prev_hi};
+  end else begin
+    sw_valid = 1'b1;
+    sw_data = {32'h0, prev_hi};
+  end
+end
+
+// ---- writer: the source words into the segments from s_r[dk], `dtotal` bytes
+localparam W_IDLE = 3'd0, W_LOOK = 3'd1, W_LOOK2 = 3'd2, W_CALC = 3'd3, W_REQ = 3'd4, W_DATA = 3'd5;
+reg [2:0] ws;
+reg [8:0] w_idx;
+reg [31:0] w_off;
+reg [15:0] w_left;
+reg [63:0] w_addr;
+reg [31:0] w_rem;
+reg [12:0] w_plen;
+reg [12:0] w_pleft;
+reg [119:0] wacc;
+reg [3:0] wcnt;
+reg [95:0] w_ent;
+reg [6:0] w_out;
+initial begin
+  ws = W_IDLE; w_idx = 9'h0; w_off = 32'h0; w_left = 16'h0; w_addr = 64'h0; w_rem = 32'h0;
+  w_plen = 13'h0; w_pleft = 13'h0; wacc = 120'h0; wcnt = 4'h0; w_ent = 96'h0; w_out = 7'h0;
+end
+wire [31:0] w_left32 = {16'h0, w_left};
+wire [31:0] w_m1 = (w_rem < w_left32) ? w_rem : w_left32;
+wire [12:0] w_pl = (w_m1 > 32'd4096) ? 13'd4096 : w_m1[12:0];
+wire [3:0] need = (w_pleft >= 13'd8) ? 4'd8 : w_pleft[3:0];
+wire pull = (ws == W_DATA) & sw_valid & (wcnt <= 4'd7);
+assign f_pull = pull & sw_frame;
+wire [119:0] wcomb = wacc | (pull ? ({56'h0, sw_data} << {wcnt[2:0], 3'b000}) : 120'h0);
+wire [4:0] wavail = {1'b0, wcnt} + (pull ? 5'd8 : 5'd0);
+wire can_emit = (ws == W_DATA) & (wavail >= {1'b0, need});
+wire w_beat = can_emit & wr_ready;
+reg [119:0] wrest;
+always @(*) case (need)
+  4'd1: wrest = {8'h0, wcomb[119:8]};
+  4'd2: wrest = {16'h0, wcomb[119:16]};
+  4'd3: wrest = {24'h0, wcomb[119:24]};
+  4'd4: wrest = {32'h0, wcomb[119:32]};
+  4'd5: wrest = {40'h0, wcomb[119:40]};
+  4'd6: wrest = {48'h0, wcomb[119:48]};
+  4'd7: wrest = {56'h0, wcomb[119:56]};
+  default: wrest = {64'h0, wcomb[119:64]};
+endcase
+wire w_idle = (ws == W_IDLE) & (w_left == 16'h0);
+wire wr_req_take = wr_req_valid & wr_req_ready;
+always @(posedge clock) begin
+  if (reset) begin
+    ws <= W_IDLE;
+    w_out <= 7'h0;
+    w_left <= 16'h0;
+  end else begin
+    w_out <= w_out + {6'h0, wr_req_take} - {6'h0, wr_done};
+    if (w_beat) begin
+      wacc <= wrest;
+      wcnt <= wavail[3:0] - need;
+      w_pleft <= w_pleft - {9'h0, need};
+    end else if (pull) begin
+      wacc <= wcomb;
+      wcnt <= wavail[3:0];
+    end
+    case (ws)
+      W_IDLE: if (w_left != 16'h0) ws <= W_LOOK;
+      W_LOOK: begin
+        w_ent <= sram[{dk, w_idx[7:0]}];
+        ws <= W_LOOK2;
+      end
+      W_LOOK2: begin
+        w_addr <= w_ent[63:0] + {32'h0, w_off};
+        w_rem <= w_ent[95:64] - w_off;
+        ws <= W_CALC;
+      end
+      W_CALC: if (w_rem == 32'h0) begin
+        w_idx <= w_idx + 9'd1;
+        w_off <= 32'h0;
+        ws <= W_LOOK;
+      end else begin
+        w_plen <= w_pl;
+        ws <= W_REQ;
+      end
+      W_REQ: if (wr_req_ready) begin
+        w_left <= w_left - {3'h0, w_plen};
+        w_off <= w_off + {19'h0, w_plen};
+        w_rem <= w_rem - {19'h0, w_plen};
+        w_pleft <= w_plen;
+        ws <= W_DATA;
+      end
+      W_DATA: if (w_beat & (w_pleft == {9'h0, need})) begin
+        if (w_rem == 32'h0) begin
+          w_idx <= w_idx + 9'd1;
+          w_off <= 32'h0;
+        end
+        ws <= W_IDLE;
+      end
+      default: ws <= W_IDLE;
+    endcase
+    if (ds == D_DECIDE) begin
+      w_idx <= s_r[dk];
+      w_off <= 32'h0;
+      wacc <= 120'h0;
+      wcnt <= 4'h0;
+    end
+    if ((ds == D_PLAN2) & plan_end) w_left <= dtotal;
+  end
+end
+
+// ---- the delivery sequence
+wire enough = mrg_on ? ({8'h0, dtotal} <= bytes[dk]) : 1'b1;
+always @(posedge clock) begin
+  if (reset) begin
+    ds <= D_IDLE;
+    rp <= 0;
+    mq_r <= 4'h0;
+    mq_n <= 5'h0;
+    f_v <= 1'b0;
+    nr <= 1'b0;
+    idle_r <= 1'b0;
+    n_frames <= 32'h0;
+    n_nobuf <= 32'h0;
+    c_nseg <= 7'h0;
+    c_total <= 24'h0;
+    for (i = 0; i < 4; i = i + 1) begin s_w[i] <= 9'h0; s_r[i] <= 9'h0; b_w[i] <= 7'h0; b_r[i] <= 7'h0; bytes[i] <= 24'h0; end
+  end else begin
+    nr <= 1'b0;
+    // buffers coming in
+    if (seg_take) begin
+      if (seg_write) begin
+        sram[{sk, s_w[sk][7:0]}] <= {s_len, seg_addr};
+        s_w[sk] <= s_w[sk] + 9'd1;
+      end
+      if (seg_last) begin
+        bram_[{sk, b_w[sk][5:0]}] <= {c_nseg + {6'h0, seg_write}, b_sat, seg_token};
+        b_w[sk] <= b_w[sk] + 7'd1;
+        c_nseg <= 7'h0;
+        c_total <= 24'h0;
+      end else begin
+        c_nseg <= c_nseg + {6'h0, seg_write};
+        c_total <= b_total;
+      end
+    end
+    // frame words for the writer
+    if (f_fetch) begin
+      f_d <= fram[rp[AW-1:0]];
+      rp <= rp + 1;
+      f_rd <= f_rd + 13'd1;
+      f_v <= 1'b1;
+    end else if (f_pull) f_v <= 1'b0;
+    if (pull) begin
+      g_k <= g_k + 13'd1;
+      if (sw_frame) prev_hi <= f_d[63:32];
+    end
+    if ((wr_done & wr_error)) d_err <= 1'b1;
+    case (ds)
+      D_IDLE: if (flushing) ds <= D_FLUSH;
+      else if (mq_n != 5'h0) begin
+        dk <= mh[17:16];
+        dtotal <= mh[15:0] + hdr_len;
+        dfw <= mh[15:3] + {12'h0, mh[2:0] != 3'h0};
+        hdr20 <= hash_report_on;
+        dwait <= 20'h0;
+        ds <= D_WAIT;
+      end
+      D_FLUSH: begin
+        for (i = 0; i < 4; i = i + 1)
+          if (resetting | (qr_rx & (qr_k == i[1:0]))) begin
+            s_r[i] <= s_w[i]; b_r[i] <= b_w[i]; bytes[i] <= 24'h0;
+          end
+        ds <= D_IDLE;
+      end
+      // wait for buffers: the head buffer first (it may be useless), then enough of them
+      D_WAIT: begin
+        dwait <= dwait + 20'd1;
+        if (resetting | (qr_rx & (qr_k == dk)) | (dwait == WAIT)) ds <= D_SKIP;
+        else if (d_bufs != 7'h0) begin
+          bent <= bram_[{dk, b_r[dk][5:0]}];
+          ds <= D_HEAD;
+        end
+      end
+      D_HEAD: begin
+        if (bent_total < hdr_len) ds <= D_DISCARD;
+        else if (~mrg_on & (bent_total < dtotal)) ds <= D_SKIP;
+        else if (enough) ds <= D_DECIDE;
+        else ds <= D_WAIT;
+      end
+      D_DECIDE: begin
+        pn <= 7'h0;
+        pj <= 7'h0;
+        pacc <= 16'h0;
+        psegs <= 9'h0;
+        pbytes <= 24'h0;
+        d_err <= 1'b0;
+        g_k <= 13'h0;
+        f_rd <= 13'h0;
+        ds <= D_PLAN2;
+      end
+      // plan: bent holds buffer pj's entry
+      D_PLAN: begin
+        bent <= bram_[{dk, b_r[dk][5:0] + pj[5:0]}];
+        ds <= D_PLAN2;
+      end
+      D_PLAN2: begin
+        pt[pj[5:0]] <= bent_token;
+        pl[pj[5:0]] <= p_len;
+        pacc <= pacc + p_len;
+        psegs <= psegs + {2'h0, bent_nseg};
+        pbytes <= pbytes + {8'h0, bent_total};
+        pj <= pj + 7'd1;
+        if (plan_end) begin
+          pn <= pj + 7'd1;
+          ds <= D_WRITE;
+        end else ds <= D_PLAN;
+      end
+      D_WRITE: if (w_idle & (ws == W_IDLE) & (f_rd == dfw) & ~f_v) ds <= D_WAITW;
+      D_WAITW: if ((w_out == 7'h0) & ~wr_req_take) begin
+        pj <= 7'h0;
+        if (d_err) nr <= 1'b1;
+        else n_frames <= n_frames + 32'd1;
+        ds <= D_DONE;
+      end
+      D_DONE: if (done_ready) begin
+        pj <= pj + 7'd1;
+        if (pj + 7'd1 == pn) ds <= D_RELEASE;
+      end
+      D_RELEASE: begin
+        b_r[dk] <= b_r[dk] + pn;
+        s_r[dk] <= s_r[dk] + psegs;
+        bytes[dk] <= bytes[dk] - pbytes;
+        mq_r <= mq_r + 4'd1;
+        ds <= D_IDLE;
+      end
+      D_SKIP: begin
+        rp <= rp + dfw[AW:0];
+        mq_r <= mq_r + 4'd1;
+        n_nobuf <= n_nobuf + 32'd1;
+        ds <= D_IDLE;
+      end
+      // a buffer too small for the header: completed empty
+      D_DISCARD: if (done_ready) begin
+        b_r[dk] <= b_r[dk] + 7'd1;
+        s_r[dk] <= s_r[dk] + {2'h0, bent_nseg};
+        bytes[dk] <= bytes[dk] - {8'h0, bent_total};
+        ds <= D_WAIT;
+      end
+      default: ds <= D_IDLE;
+    endcase
+    // the cached byte count grows with each buffer (after the case: a release may coincide)
+    if (seg_take & seg_last) bytes[sk] <= bytes[sk] + {8'h0, b_sat}
+        - (((ds == D_RELEASE) & (dk == sk)) ? pbytes : 24'h0)
+        - (((ds == D_DISCARD) & done_ready & (dk == sk)) ? {8'h0, bent_total} : 24'h0);
+    mq_n <= mq_n + {4'h0, m_push} - {4'h0, (ds == D_RELEASE) | (ds == D_SKIP)};
+    idle_r <= (ds == D_IDLE) & (b_w[0] == b_r[0]) & (b_w[1] == b_r[1]) &
+              (b_w[2] == b_r[2]) & (b_w[3] == b_r[3]) & (c_nseg == 7'h0) & ~seg_valid;
+  end
+end
+
+always @(*) begin
+  seg_ready = (s_used != 9'd256) & (b_used != 7'd64) & (ds != D_FLUSH);
+  want = {9'h1ff, wantq[3], 1'b1, wantq[2], 1'b1, wantq[1], 1'b1, wantq[0]};
+  done_valid = (ds == D_DONE) | (ds == D_DISCARD);
+  done_queue = {13'h0, dk, 1'b0};
+  done_token = (ds == D_DISCARD) ? bent_token : pt[pj[5:0]];
+  done_len = ((ds == D_DISCARD) | d_err) ? 32'h0 : {16'h0, pl[pj[5:0]]};
+  done_more = (ds == D_DONE) & (pj + 7'd1 != pn);
+  wr_req_valid = (ws == W_REQ);
+  wr_req_address = w_addr;
+  wr_req_length = {3'h0, w_plen};
+  wr_valid = can_emit;
+  wr_data = wcomb[63:0];
+  rxf_ready = 1'b1;
+  idle = idle_r;
+  needs_reset = nr;
+  frames = n_frames;
+  drop_filter = n_filter;
+  drop_nobuf = n_nobuf;
+  drop_size = n_size;
+end

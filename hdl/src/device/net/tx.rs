@@ -1,0 +1,518 @@
+//! [`NetTx`]: the transmit engine. It takes one transmit buffer at a time, reads it, strips the
+//! `virtio_net_hdr`, completes the checksum the header asks for, stores the frame in the
+//! transmit frame FIFO and completes the buffer; the FIFO sends whole frames out of the
+//! MAC-side port.
+//!
+//! Interface (one clock, `reset` synchronous):
+//!
+//! | port | dir | meaning |
+//! |---|---|---|
+//! | `seg_*`, `seg_bad` | in (`seg_ready` out) | transmit buffers from [`super::NetQueueMux`]; `seg_bad`: not a transmit queue, completed unread |
+//! | `done_valid`, `done_ready`, `done_queue`, `done_token` | out/in/out | the completion (`len` 0: nothing written, section 5.1.6.2) |
+//! | `rd_*` | client | the read channels of a DMA client port |
+//! | `csum_on`, `hash_report_on` | in | CSUM negotiated; HASH_REPORT negotiated (the header is 20 bytes, digest section 4) |
+//! | `txf_valid`, `txf_ready`, `txf_data[63:0]`, `txf_bytes[3:0]`, `txf_last` | out/in/out | the MAC-side frame port: a frame's bytes from destination MAC to payload end, no FCS, byte k in bits 8(k mod 8)+7:8(k mod 8) of beat k/8; `txf_bytes` = bytes in the beat (8 but on the last) |
+//! | `idle` | out | no buffer held (registered) |
+//! | `needs_reset` | out | pulse: a DMA read of a buffer failed |
+//! | `frames`, `dropped` | out | frames sent to the FIFO; buffers dropped (malformed or not a transmit queue) |
+//!
+//! | step | what happens |
+//! |---|---|
+//! | collect | readable segments into a 64-entry table (writable ones are ignored: a transmit buffer has none); their byte total |
+//! | check | header plus frame: malformed when shorter than the header plus 14 bytes or longer than the header plus `max_frame` (MTU + 18: header, 802.1Q tag, payload; NET-6) or not a transmit queue: dropped, counted, completed |
+//! | room | wait until the frame FIFO has room for the whole frame |
+//! | read | the readable bytes as one stream (any split, reads of at most 4 KiB, up to 4 in flight); the header's words are parsed, the frame's realigned (the header is 12 or 20 bytes, 4 mod 8) and written into the FIFO; with NEEDS_CSUM (and CSUM negotiated) the 16-bit ones' complement sum from `csum_start` to the end is accumulated (NET-12: otherwise neither field is used; NET-14: frames are never checked or fixed) |
+//! | commit | the frame becomes visible to the sender with its checksum (`~sum`, 0 sent as 0xFFFF) to be put at `csum_start + csum_offset`; a NEEDS_CSUM whose field does not lie inside the frame, or a failed read, discards it instead (counted; a failed read also sets DEVICE_NEEDS_RESET) |
+//! | done | the buffer is completed: the frame is on the card, the driver may reuse the buffer |
+//!
+//! Flag bits other than NEEDS_CSUM, `gso_type`, `hdr_len`, `gso_size`, `num_buffers` and the
+//! hash fields are ignored (NET-11, NET-13; GSO is not offered). A frame is never sent half:
+//! the sender starts one only when it is wholly in the FIFO.
+
+use super::NetConfig;
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct NetTx {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, bool>,
+    pub seg_valid: Signal<In, bool>,
+    pub seg_ready: Signal<Out, bool>,
+    pub seg_bad: Signal<In, bool>,
+    pub seg_queue: Signal<In, Bits<16>>,
+    pub seg_token: Signal<In, Bits<48>>,
+    pub seg_addr: Signal<In, Bits<64>>,
+    pub seg_len: Signal<In, Bits<32>>,
+    pub seg_write: Signal<In, bool>,
+    pub seg_last: Signal<In, bool>,
+    pub done_valid: Signal<Out, bool>,
+    pub done_ready: Signal<In, bool>,
+    pub done_queue: Signal<Out, Bits<16>>,
+    pub done_token: Signal<Out, Bits<48>>,
+    pub rd_req_valid: Signal<Out, bool>,
+    pub rd_req_ready: Signal<In, bool>,
+    pub rd_req_address: Signal<Out, Bits<64>>,
+    pub rd_req_length: Signal<Out, Bits<16>>,
+    pub rd_valid: Signal<In, bool>,
+    pub rd_ready: Signal<Out, bool>,
+    pub rd_data: Signal<In, Bits<64>>,
+    pub rd_last: Signal<In, bool>,
+    pub rd_error: Signal<In, bool>,
+    pub csum_on: Signal<In, bool>,
+    pub hash_report_on: Signal<In, bool>,
+    pub txf_valid: Signal<Out, bool>,
+    pub txf_ready: Signal<In, bool>,
+    pub txf_data: Signal<Out, Bits<64>>,
+    pub txf_bytes: Signal<Out, Bits<4>>,
+    pub txf_last: Signal<Out, bool>,
+    pub idle: Signal<Out, bool>,
+    pub needs_reset: Signal<Out, bool>,
+    pub frames: Signal<Out, Bits<32>>,
+    pub dropped: Signal<Out, Bits<32>>,
+    _cfg: NetConfig,
+}
+
+impl NetTx {
+    pub fn new(cfg: &NetConfig) -> Self {
+        cfg.validate();
+        NetTx {
+            clock: Default::default(),
+            reset: Default::default(),
+            seg_valid: Default::default(),
+            seg_ready: Default::default(),
+            seg_bad: Default::default(),
+            seg_queue: Default::default(),
+            seg_token: Default::default(),
+            seg_addr: Default::default(),
+            seg_len: Default::default(),
+            seg_write: Default::default(),
+            seg_last: Default::default(),
+            done_valid: Default::default(),
+            done_ready: Default::default(),
+            done_queue: Default::default(),
+            done_token: Default::default(),
+            rd_req_valid: Default::default(),
+            rd_req_ready: Default::default(),
+            rd_req_address: Default::default(),
+            rd_req_length: Default::default(),
+            rd_valid: Default::default(),
+            rd_ready: Default::default(),
+            rd_data: Default::default(),
+            rd_last: Default::default(),
+            rd_error: Default::default(),
+            csum_on: Default::default(),
+            hash_report_on: Default::default(),
+            txf_valid: Default::default(),
+            txf_ready: Default::default(),
+            txf_data: Default::default(),
+            txf_bytes: Default::default(),
+            txf_last: Default::default(),
+            idle: Default::default(),
+            needs_reset: Default::default(),
+            frames: Default::default(),
+            dropped: Default::default(),
+            _cfg: cfg.clone(),
+        }
+    }
+}
+
+impl Default for NetTx {
+    fn default() -> Self {
+        Self::new(&NetConfig::default())
+    }
+}
+
+impl Logic for NetTx {
+    fn update(&mut self) {
+        panic!("NetTx is simulated through Verilator only (ferrio-sim)");
+    }
+
+    fn connect(&mut self) {
+        self.seg_ready.connect();
+        self.done_valid.connect();
+        self.done_queue.connect();
+        self.done_token.connect();
+        self.rd_req_valid.connect();
+        self.rd_req_address.connect();
+        self.rd_req_length.connect();
+        self.rd_ready.connect();
+        self.txf_valid.connect();
+        self.txf_data.connect();
+        self.txf_bytes.connect();
+        self.txf_last.connect();
+        self.idle.connect();
+        self.needs_reset.connect();
+        self.frames.connect();
+        self.dropped.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        let words = self._cfg.tx_fifo_words;
+        Verilog::Custom(
+            VERILOG
+                .replace("@AW@", &words.trailing_zeros().to_string())
+                .replace("@DEPTH@", &words.to_string())
+                .replace("@MAXF@", &self._cfg.max_frame().to_string()),
+        )
+    }
+}
+
+const VERILOG: &str = r#"
+localparam AW = @AW@;
+localparam [AW:0] DEPTH = @DEPTH@;
+localparam [37:0] MAXF = 38'd@MAXF@;
+integer i;
+
+// ---- the buffer: readable segments {len, addr}
+reg [95:0] tbl [0:63];
+reg [6:0] n_segs;
+reg [37:0] r_total;
+reg bad;                     // not a transmit queue, or more than 64 readable segments
+reg [15:0] b_queue;
+reg [47:0] b_token;
+initial begin
+  for (i = 0; i < 64; i = i + 1) tbl[i] = 96'h0;
+  n_segs = 7'h0; r_total = 38'h0; bad = 1'b0; b_queue = 16'h0; b_token = 48'h0;
+end
+
+localparam M_COLLECT = 3'd0, M_CHECK = 3'd1, M_ROOM = 3'd2, M_READ = 3'd3, M_TAIL = 3'd4,
+           M_COMMIT = 3'd5, M_DONE = 3'd6;
+reg [2:0] ms;
+reg [37:0] flen;             // frame bytes
+reg [12:0] fw;               // frame words
+reg [12:0] sk;               // stream words taken
+reg [12:0] fe;               // frame words written
+reg [31:0] prev_hi;
+reg hw;                      // 0: 12-byte header (frame starts in word 1's upper half), 1: 20 bytes (word 2)
+reg needs_csum;
+reg [15:0] cs_start;
+reg [15:0] cs_off;
+reg [23:0] sum_hi, sum_lo;
+reg dma_err;
+reg nr;
+reg idle_r;
+reg [31:0] n_frames, n_dropped;
+initial begin
+  ms = M_COLLECT; flen = 38'h0; fw = 13'h0; sk = 13'h0; fe = 13'h0; prev_hi = 32'h0; hw = 1'b0;
+  needs_csum = 1'b0; cs_start = 16'h0; cs_off = 16'h0; sum_hi = 24'h0; sum_lo = 24'h0;
+  dma_err = 1'b0; nr = 1'b0; idle_r = 1'b0; n_frames = 32'h0; n_dropped = 32'h0;
+end
+
+// ---- reader: the readable segments as a stream of 64-bit words (`ro_*`); a partial last word
+// is flushed zero-padded
+localparam R_IDLE = 2'd0, R_LOOK = 2'd1, R_CALC = 2'd2, R_REQ = 2'd3;
+reg [1:0] rs;
+reg [2:0] r_lastb [0:3];
+reg [1:0] rq_w, rq_r;
+reg [2:0] r_out;
+reg [5:0] r_idx;
+reg [31:0] r_off;
+reg [37:0] r_left;
+reg [63:0] r_addr;
+reg [31:0] r_rem;
+reg [12:0] r_plen;
+reg [55:0] racc;
+reg [2:0] rcnt;
+reg ro_v;
+reg [63:0] ro_d;
+initial begin
+  for (i = 0; i < 4; i = i + 1) r_lastb[i] = 3'h0;
+  rq_w = 2'd0; rq_r = 2'd0; r_out = 3'h0;
+  rs = R_IDLE; r_idx = 6'h0; r_off = 32'h0; r_left = 38'h0; r_addr = 64'h0; r_rem = 32'h0;
+  r_plen = 13'h0; racc = 56'h0; rcnt = 3'h0; ro_v = 1'b0; ro_d = 64'h0;
+end
+wire [95:0] r_ent = tbl[r_idx];
+wire [37:0] r_rem38 = {6'h0, r_rem};
+wire [37:0] r_m1 = (r_rem38 < r_left) ? r_rem38 : r_left;
+wire [12:0] r_pl = (r_m1 > 38'd4096) ? 13'd4096 : r_m1[12:0];
+wire [2:0] r_head_lastb = r_lastb[rq_r];
+wire [3:0] r_vb = (rd_last & (r_head_lastb != 3'h0)) ? {1'b0, r_head_lastb} : 4'd8;
+reg [63:0] r_mask;
+always @(*) case (r_vb)
+  4'd1: r_mask = 64'h00000000000000ff;
+  4'd2: r_mask = 64'h000000000000ffff;
+  4'd3: r_mask = 64'h0000000000ffffff;
+  4'd4: r_mask = 64'h00000000ffffffff;
+  4'd5: r_mask = 64'h000000ffffffffff;
+  4'd6: r_mask = 64'h0000ffffffffffff;
+  4'd7: r_mask = 64'h00ffffffffffffff;
+  default: r_mask = 64'hffffffffffffffff;
+endcase
+wire [119:0] rcomb = {64'h0, racc} | ({56'h0, rd_data & r_mask} << {rcnt, 3'b000});
+wire [4:0] rsum = {2'b00, rcnt} + {1'b0, r_vb};
+wire rw_take = ro_v & (ms == M_READ);
+wire r_beat = (r_out != 3'h0) & rd_valid & ~ro_v;
+wire r_reads_done = (rs == R_IDLE) & (r_left == 38'h0) & (r_out == 3'h0);
+wire r_flush = r_reads_done & ~ro_v & (rcnt != 3'h0);
+wire r_idle = r_reads_done & ~ro_v & (rcnt == 3'h0);
+wire r_push = (rs == R_REQ) & rd_req_ready;
+wire r_pop = r_beat & rd_last;
+always @(posedge clock) begin
+  if (reset) begin
+    rs <= R_IDLE;
+    ro_v <= 1'b0;
+    r_out <= 3'h0;
+    rq_w <= 2'd0;
+    rq_r <= 2'd0;
+    r_left <= 38'h0;
+    rcnt <= 3'h0;
+  end else begin
+    if (rw_take) ro_v <= 1'b0;
+    r_out <= r_out + {2'h0, r_push} - {2'h0, r_pop};
+    if (r_push) begin
+      r_lastb[rq_w] <= r_plen[2:0];
+      rq_w <= rq_w + 2'd1;
+    end
+    if (r_pop) rq_r <= rq_r + 2'd1;
+    if (r_beat) begin
+      if (rsum >= 5'd8) begin
+        ro_d <= rcomb[63:0];
+        ro_v <= 1'b1;
+        racc <= rcomb[119:64];
+        rcnt <= rsum[2:0];
+      end else begin
+        racc <= rcomb[55:0];
+        rcnt <= rsum[2:0];
+      end
+    end else if (r_flush) begin
+      ro_d <= {8'h0, racc};
+      ro_v <= 1'b1;
+      racc <= 56'h0;
+      rcnt <= 3'h0;
+    end
+    case (rs)
+      R_IDLE: if ((r_left != 38'h0) & (r_out != 3'd4)) rs <= R_LOOK;
+      R_LOOK: begin
+        r_addr <= r_ent[63:0] + {32'h0, r_off};
+        r_rem <= r_ent[95:64] - r_off;
+        rs <= R_CALC;
+      end
+      R_CALC: if (r_rem == 32'h0) begin
+        r_idx <= r_idx + 6'd1;
+        r_off <= 32'h0;
+        rs <= R_LOOK;
+      end else begin
+        r_plen <= r_pl;
+        rs <= R_REQ;
+      end
+      R_REQ: if (rd_req_ready) begin
+        r_left <= r_left - {25'h0, r_plen};
+        if (r_rem == {19'h0, r_plen}) begin
+          r_idx <= r_idx + 6'd1;
+          r_off <= 32'h0;
+        end else r_off <= r_off + {19'h0, r_plen};
+        rs <= R_IDLE;
+      end
+    endcase
+    if (ms == M_ROOM) begin
+      r_idx <= 6'h0;
+      r_off <= 32'h0;
+      racc <= 56'h0;
+      rcnt <= 3'h0;
+      if (room) r_left <= r_total;
+    end
+  end
+end
+
+// ---- the frame FIFO: words written at `wp`, visible up to `wp_c` (committed), sent from `rp`
+reg [63:0] fram [0:DEPTH-1];
+reg [AW:0] wp, wp_c, rp;
+// per committed frame: {patch_en, patch_val[15:0], patch_pos[15:0], flen[15:0]}
+reg [48:0] meta [0:7];
+reg [2:0] mq_w, mq_r;
+reg [3:0] mq_n;
+initial begin
+  wp = 0; wp_c = 0; rp = 0; mq_w = 3'h0; mq_r = 3'h0; mq_n = 4'h0;
+  for (i = 0; i < 8; i = i + 1) meta[i] = 49'h0;
+end
+wire [AW:0] used = wp_c - rp;
+wire room = ({{(13-AW-1){1'b0}}, DEPTH - used} >= fw) & (mq_n != 4'd8);
+
+// the checksum of a frame word: bytes at frame positions >= csum_start
+wire [12:0] cs_w = cs_start[15:3];
+wire [2:0] cs_b = cs_start[2:0];
+wire [63:0] fword = (ms == M_TAIL) ? {32'h0, prev_hi} : {ro_d[31:0], prev_hi};
+reg [7:0] bm;
+always @(*) begin
+  for (i = 0; i < 8; i = i + 1)
+    bm[i] = (fe > cs_w) | ((fe == cs_w) & (i[2:0] >= cs_b));
+end
+wire [9:0] s_hi = (bm[0] ? {2'h0, fword[7:0]} : 10'h0) + (bm[2] ? {2'h0, fword[23:16]} : 10'h0) +
+                  (bm[4] ? {2'h0, fword[39:32]} : 10'h0) + (bm[6] ? {2'h0, fword[55:48]} : 10'h0);
+wire [9:0] s_lo = (bm[1] ? {2'h0, fword[15:8]} : 10'h0) + (bm[3] ? {2'h0, fword[31:24]} : 10'h0) +
+                  (bm[5] ? {2'h0, fword[47:40]} : 10'h0) + (bm[7] ? {2'h0, fword[63:56]} : 10'h0);
+// the folded sum, in network order relative to csum_start, complemented; 0 goes out as 0xFFFF
+wire [31:0] s_all = {sum_hi[23:0], 8'h0} + {8'h0, sum_lo};
+wire [16:0] f1 = {1'b0, s_all[15:0]} + {1'b0, s_all[31:16]};
+wire [15:0] f2 = f1[15:0] + {15'h0, f1[16]};
+wire [15:0] f_abs = cs_start[0] ? {f2[7:0], f2[15:8]} : f2[15:0];
+wire [15:0] c_val = (~f_abs == 16'h0) ? 16'hffff : ~f_abs;
+wire [16:0] c_pos = {1'b0, cs_start} + {1'b0, cs_off};
+wire c_fits = ({21'h0, c_pos} + 38'd2 <= flen) & (c_pos[16] == 1'b0);
+wire f_write = (rw_take & (sk > {12'h0, hw})) | ((ms == M_TAIL) & (fe < fw));
+wire [37:0] flen_c = r_total - (hash_report_on ? 38'd20 : 38'd12);
+wire [12:0] sw_total = r_total[15:3] + {12'h0, r_total[2:0] != 3'h0};
+
+// ---- the main sequence
+always @(posedge clock) begin
+  if (reset) begin
+    ms <= M_COLLECT;
+    n_segs <= 7'h0;
+    r_total <= 38'h0;
+    bad <= 1'b0;
+    nr <= 1'b0;
+    idle_r <= 1'b0;
+    wp <= 0;
+    wp_c <= 0;
+    n_frames <= 32'h0;
+    n_dropped <= 32'h0;
+  end else begin
+    nr <= 1'b0;
+    idle_r <= (ms == M_COLLECT) & (n_segs == 7'h0) & ~seg_valid;
+    if (r_beat & rd_last & rd_error) dma_err <= 1'b1;
+    if (f_write) begin
+      fram[wp[AW-1:0]] <= fword;
+      wp <= wp + 1;
+      fe <= fe + 13'd1;
+      sum_hi <= sum_hi + {14'h0, s_hi};
+      sum_lo <= sum_lo + {14'h0, s_lo};
+    end
+    case (ms)
+      M_COLLECT: if (seg_valid) begin
+        if (seg_bad) bad <= 1'b1;
+        if (~seg_write) begin
+          if (n_segs[6]) bad <= 1'b1;
+          else tbl[n_segs[5:0]] <= {seg_len, seg_addr};
+          n_segs <= n_segs + {6'h0, ~n_segs[6]};
+          r_total <= r_total + {6'h0, seg_len};
+        end
+        b_queue <= seg_queue;
+        b_token <= seg_token;
+        if (seg_last) ms <= M_CHECK;
+      end
+      M_CHECK: begin
+        hw <= hash_report_on;
+        flen <= flen_c;
+        fw <= flen_c[15:3] + {12'h0, flen_c[2:0] != 3'h0};
+        if (bad | (r_total < (hash_report_on ? 38'd34 : 38'd26)) |
+            (r_total > MAXF + (hash_report_on ? 38'd20 : 38'd12))) begin
+          n_dropped <= n_dropped + 32'd1;
+          ms <= M_DONE;
+        end else ms <= M_ROOM;
+      end
+      M_ROOM: begin
+        sk <= 13'h0;
+        fe <= 13'h0;
+        sum_hi <= 24'h0;
+        sum_lo <= 24'h0;
+        needs_csum <= 1'b0;
+        dma_err <= 1'b0;
+        if (room) ms <= M_READ;
+      end
+      M_READ: if (rw_take) begin
+        sk <= sk + 13'd1;
+        if (sk == 13'h0) begin
+          needs_csum <= ro_d[0] & csum_on;
+          cs_start <= ro_d[63:48];
+        end
+        if (sk == 13'd1) cs_off <= ro_d[15:0];
+        if (sk >= {12'h0, hw}) prev_hi <= ro_d[63:32];
+        if (sk + 13'd1 == sw_total) ms <= M_TAIL;
+      end
+      M_TAIL: if (~(fe < fw) & r_idle) ms <= M_COMMIT;
+      M_COMMIT: begin
+        if (dma_err) begin
+          wp <= wp_c;
+          nr <= 1'b1;
+          n_dropped <= n_dropped + 32'd1;
+        end else if (needs_csum & ~c_fits) begin
+          wp <= wp_c;
+          n_dropped <= n_dropped + 32'd1;
+        end else begin
+          wp_c <= wp;
+          meta[mq_w] <= {needs_csum, c_val, c_pos[15:0], flen[15:0]};
+          n_frames <= n_frames + 32'd1;
+        end
+        ms <= M_DONE;
+      end
+      M_DONE: if (done_ready) begin
+        ms <= M_COLLECT;
+        n_segs <= 7'h0;
+        r_total <= 38'h0;
+        bad <= 1'b0;
+      end
+      default: ms <= M_COLLECT;
+    endcase
+  end
+end
+wire m_push = (ms == M_COMMIT) & ~dma_err & ~(needs_csum & ~c_fits);
+
+// ---- the sender: committed frames out of `txf_*`, the checksum put in on the way
+reg o_v;
+reg [63:0] o_d;
+reg [12:0] o_idx;            // the word in `o_d`
+reg o_last;
+reg [12:0] oi;               // the next word to read
+initial begin o_v = 1'b0; o_d = 64'h0; o_idx = 13'h0; o_last = 1'b0; oi = 13'h0; end
+wire [48:0] mh = meta[mq_r];
+wire [15:0] m_flen = mh[15:0];
+wire [15:0] m_pos = mh[31:16];
+wire [15:0] m_val = mh[47:32];
+wire m_patch = mh[48];
+wire [12:0] m_fw = m_flen[15:3] + {12'h0, m_flen[2:0] != 3'h0};
+wire o_take = o_v & txf_ready;
+wire o_issue = (mq_n != 4'h0) & (oi < m_fw) & ~(o_v & o_last) & (~o_v | txf_ready);
+wire o_end = o_take & o_last;
+always @(posedge clock) begin
+  if (reset) begin
+    o_v <= 1'b0;
+    oi <= 13'h0;
+    rp <= 0;
+    mq_w <= 3'h0;
+    mq_r <= 3'h0;
+    mq_n <= 4'h0;
+  end else begin
+    if (o_issue) begin
+      o_d <= fram[rp[AW-1:0]];
+      rp <= rp + 1;
+      o_idx <= oi;
+      o_last <= (oi + 13'd1 == m_fw);
+      oi <= oi + 13'd1;
+      o_v <= 1'b1;
+    end else if (o_take) o_v <= 1'b0;
+    if (o_end) begin
+      oi <= 13'h0;
+      mq_r <= mq_r + 3'd1;
+    end
+    if (m_push) mq_w <= mq_w + 3'd1;
+    mq_n <= mq_n + {3'h0, m_push} - {3'h0, o_end};
+  end
+end
+reg [63:0] o_pd;
+always @(*) begin
+  o_pd = o_d;
+  for (i = 0; i < 8; i = i + 1) begin
+    if (m_patch & ({o_idx, i[2:0]} == m_pos)) o_pd[8*i +: 8] = m_val[15:8];
+    if (m_patch & ({o_idx, i[2:0]} == m_pos + 16'd1)) o_pd[8*i +: 8] = m_val[7:0];
+  end
+end
+
+always @(*) begin
+  seg_ready = (ms == M_COLLECT);
+  done_valid = (ms == M_DONE);
+  done_queue = b_queue;
+  done_token = b_token;
+  rd_req_valid = (rs == R_REQ);
+  rd_req_address = r_addr;
+  rd_req_length = {3'h0, r_plen};
+  rd_ready = (r_out != 3'h0) & ~ro_v;
+  txf_valid = o_v;
+  txf_data = o_pd;
+  txf_bytes = (o_last & (m_flen[2:0] != 3'h0)) ? {1'b0, m_flen[2:0]} : 4'd8;
+  txf_last = o_last;
+  idle = idle_r;
+  needs_reset = nr;
+  frames = n_frames;
+  dropped = n_dropped;
+end
+"#;
