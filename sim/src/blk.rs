@@ -15,6 +15,100 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
 
+/// The DMA client pins of a Verilated device top (a port named `dma`), so one [`DmaServer`]
+/// serves every device bench.
+pub trait DmaPins {
+    fn set_dma_rd_valid(&mut self, v: u64);
+    fn set_dma_rd_data(&mut self, v: u64);
+    fn set_dma_rd_last(&mut self, v: u64);
+    fn set_dma_rd_error(&mut self, v: u64);
+    fn set_dma_rd_req_ready(&mut self, v: u64);
+    fn set_dma_wr_req_ready(&mut self, v: u64);
+    fn set_dma_wr_ready(&mut self, v: u64);
+    fn set_dma_wr_done(&mut self, v: u64);
+    fn set_dma_wr_error(&mut self, v: u64);
+    fn dma_rd_req_valid(&mut self) -> u64;
+    fn dma_rd_req_function(&mut self) -> u64;
+    fn dma_rd_req_address(&mut self) -> u64;
+    fn dma_rd_req_length(&mut self) -> u64;
+    fn dma_rd_ready(&mut self) -> u64;
+    fn dma_wr_req_valid(&mut self) -> u64;
+    fn dma_wr_req_function(&mut self) -> u64;
+    fn dma_wr_req_address(&mut self) -> u64;
+    fn dma_wr_req_length(&mut self) -> u64;
+    fn dma_wr_valid(&mut self) -> u64;
+    fn dma_wr_data(&mut self) -> u64;
+}
+
+macro_rules! dma_pins {
+    ($t:ty) => {
+        impl DmaPins for $t {
+            fn set_dma_rd_valid(&mut self, v: u64) {
+                <$t>::set_dma_rd_valid(self, v)
+            }
+            fn set_dma_rd_data(&mut self, v: u64) {
+                <$t>::set_dma_rd_data(self, v)
+            }
+            fn set_dma_rd_last(&mut self, v: u64) {
+                <$t>::set_dma_rd_last(self, v)
+            }
+            fn set_dma_rd_error(&mut self, v: u64) {
+                <$t>::set_dma_rd_error(self, v)
+            }
+            fn set_dma_rd_req_ready(&mut self, v: u64) {
+                <$t>::set_dma_rd_req_ready(self, v)
+            }
+            fn set_dma_wr_req_ready(&mut self, v: u64) {
+                <$t>::set_dma_wr_req_ready(self, v)
+            }
+            fn set_dma_wr_ready(&mut self, v: u64) {
+                <$t>::set_dma_wr_ready(self, v)
+            }
+            fn set_dma_wr_done(&mut self, v: u64) {
+                <$t>::set_dma_wr_done(self, v)
+            }
+            fn set_dma_wr_error(&mut self, v: u64) {
+                <$t>::set_dma_wr_error(self, v)
+            }
+            fn dma_rd_req_valid(&mut self) -> u64 {
+                <$t>::dma_rd_req_valid(self)
+            }
+            fn dma_rd_req_function(&mut self) -> u64 {
+                <$t>::dma_rd_req_function(self)
+            }
+            fn dma_rd_req_address(&mut self) -> u64 {
+                <$t>::dma_rd_req_address(self)
+            }
+            fn dma_rd_req_length(&mut self) -> u64 {
+                <$t>::dma_rd_req_length(self)
+            }
+            fn dma_rd_ready(&mut self) -> u64 {
+                <$t>::dma_rd_ready(self)
+            }
+            fn dma_wr_req_valid(&mut self) -> u64 {
+                <$t>::dma_wr_req_valid(self)
+            }
+            fn dma_wr_req_function(&mut self) -> u64 {
+                <$t>::dma_wr_req_function(self)
+            }
+            fn dma_wr_req_address(&mut self) -> u64 {
+                <$t>::dma_wr_req_address(self)
+            }
+            fn dma_wr_req_length(&mut self) -> u64 {
+                <$t>::dma_wr_req_length(self)
+            }
+            fn dma_wr_valid(&mut self) -> u64 {
+                <$t>::dma_wr_valid(self)
+            }
+            fn dma_wr_data(&mut self) -> u64 {
+                <$t>::dma_wr_data(self)
+            }
+        }
+    };
+}
+dma_pins!(BlkDevice);
+dma_pins!(crate::models::NetDevice);
+
 /// One read the server is answering.
 struct Read {
     function: u8,
@@ -69,7 +163,12 @@ impl DmaServer {
     }
 
     /// Drive this cycle's server outputs; returns the readies decided, for [`DmaServer::after`].
-    fn drive(&mut self, m: &mut BlkDevice, r: &mut ChaCha8Rng, now: u64) -> (bool, bool, bool) {
+    pub fn drive<M: DmaPins>(
+        &mut self,
+        m: &mut M,
+        r: &mut ChaCha8Rng,
+        now: u64,
+    ) -> (bool, bool, bool) {
         let rd_req_ready = r.gen_bool(1.0 - self.busy);
         let wr_req_ready = self.write.is_none() && r.gen_bool(1.0 - self.busy);
         let wr_ready = self.write.is_some() && r.gen_bool(1.0 - self.busy);
@@ -108,9 +207,9 @@ impl DmaServer {
     }
 
     /// After the device's outputs settled: take what was handed over.
-    fn after(
+    pub fn after<M: DmaPins>(
         &mut self,
-        m: &mut BlkDevice,
+        m: &mut M,
         r: &mut ChaCha8Rng,
         now: u64,
         readies: (bool, bool, bool),

@@ -11,6 +11,7 @@
 pub mod blk;
 pub mod host;
 pub mod model;
+pub mod net;
 pub mod tlp;
 
 pub use model::{waves_dir, waves_requested, Model, PortInfo, TopInfo};

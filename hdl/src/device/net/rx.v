@@ -84,7 +84,9 @@ wire l4 = (i_proto == 8'd6) | (i_proto == 8'd17);
 wire [15:0] h3 = rxf_data[31:16] ^ rxf_data[47:32] ^ rxf_data[63:48];
 wire [15:0] h4 = rxf_data[15:0] ^ (l4 ? (rxf_data[31:16] ^ rxf_data[47:32]) : 16'h0);
 wire [15:0] h_fin = ~ip4 ? 16'h0 : (i_beat == 4'd4) ? (i_h ^ h4) : i_h;
-wire [7:0] h8 = h_fin[15:8] ^ h_fin[7:0];
+// mixed by a multiply (Fibonacci hashing), so flows differing in a few bits spread out
+wire [15:0] h_mix = h_fin * 16'h9e37;
+wire [7:0] h8 = h_mix[15:8] ^ {h_mix[3:0], h_mix[7:4]};
 // one of `pairs` queues, evenly: floor(h8 * pairs / 256)
 wire [1:0] k_pick = (pairs == 3'd2) ? {1'b0, h8[7]} :
                     (pairs == 3'd3) ? ((h8 < 8'd86) ? 2'd0 : (h8 < 8'd171) ? 2'd1 : 2'd2) :

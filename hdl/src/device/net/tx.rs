@@ -183,7 +183,7 @@ reg [12:0] fw;               // frame words
 reg [12:0] sk;               // stream words taken
 reg [12:0] fe;               // frame words written
 reg [31:0] prev_hi;
-reg hw;                      // 0: 12-byte header (frame starts in word 1's upper half), 1: 20 bytes (word 2)
+reg hw;                      // the header is 20 bytes (the frame starts in word 2's upper half), else 12 (word 1's)
 reg needs_csum;
 reg [15:0] cs_start;
 reg [15:0] cs_off;
@@ -349,7 +349,8 @@ wire [15:0] f_abs = cs_start[0] ? {f2[7:0], f2[15:8]} : f2[15:0];
 wire [15:0] c_val = (~f_abs == 16'h0) ? 16'hffff : ~f_abs;
 wire [16:0] c_pos = {1'b0, cs_start} + {1'b0, cs_off};
 wire c_fits = ({21'h0, c_pos} + 38'd2 <= flen) & (c_pos[16] == 1'b0);
-wire f_write = (rw_take & (sk > {12'h0, hw})) | ((ms == M_TAIL) & (fe < fw));
+wire [12:0] hmix = hw ? 13'd2 : 13'd1;     // the stream word that holds the frame's first bytes
+wire f_write = (rw_take & (sk > hmix)) | ((ms == M_TAIL) & (fe < fw));
 wire [37:0] flen_c = r_total - (hash_report_on ? 38'd20 : 38'd12);
 wire [12:0] sw_total = r_total[15:3] + {12'h0, r_total[2:0] != 3'h0};
 
@@ -416,7 +417,7 @@ always @(posedge clock) begin
           cs_start <= ro_d[63:48];
         end
         if (sk == 13'd1) cs_off <= ro_d[15:0];
-        if (sk >= {12'h0, hw}) prev_hi <= ro_d[63:32];
+        if (sk >= hmix) prev_hi <= ro_d[63:32];
         if (sk + 13'd1 == sw_total) ms <= M_TAIL;
       end
       M_TAIL: if (~(fe < fw) & r_idle) ms <= M_COMMIT;
