@@ -7,6 +7,8 @@
 //! |---|---|
 //! | [`blk`] | virtio-blk (function 1): requests against a sector store |
 //! | [`net`] | virtio-net (function 0): frames between the rings and the MAC-side frame ports |
+//! | [`segments`] | (shared) a buffer's readable segments as a word stream, and a word stream into its writable segments |
 
 pub mod blk;
 pub mod net;
+pub mod segments;

@@ -1,5 +1,5 @@
 //! [`NetCtrl`]: the control queue (VIRTIO 1.2 section 5.1.6.5). One command at a time: its
-//! readable bytes (class, command, data; any split) are read into a 512-byte command buffer,
+//! readable bytes (class, command, data; any split) are read by its [`SegmentReader`] into a 512-byte command buffer,
 //! checked whole, carried out, and the `ack` byte written into the first byte of the first
 //! non-empty writable segment (NET-45); the buffer completes with `len` 1.
 //!
@@ -36,6 +36,7 @@
 //! write.
 
 use super::NetConfig;
+use crate::device::segments::{SegReaderCtl, SegmentReader};
 use crate::dma::DmaClientPort;
 use rust_hdl::prelude::*;
 
@@ -81,13 +82,12 @@ pub struct NetCtrl {
     pub announce_ack: Signal<Out, bool>,
     pub idle: Signal<Out, bool>,
     pub needs_reset: Signal<Out, bool>,
-    _cfg: NetConfig,
-    _function: bool,
+    engine: NetCtrlEngine,
+    reader: SegmentReader,
 }
 
 impl NetCtrl {
     pub fn new(cfg: &NetConfig, function: bool) -> Self {
-        cfg.validate();
         NetCtrl {
             clock: Default::default(),
             reset: Default::default(),
@@ -129,8 +129,8 @@ impl NetCtrl {
             announce_ack: Default::default(),
             idle: Default::default(),
             needs_reset: Default::default(),
-            _cfg: cfg.clone(),
-            _function: function,
+            engine: NetCtrlEngine::new(cfg, function),
+            reader: Default::default(),
         }
     }
 }
@@ -142,8 +142,193 @@ impl Default for NetCtrl {
 }
 
 impl Logic for NetCtrl {
+    #[hdl_gen]
     fn update(&mut self) {
-        panic!("NetCtrl is simulated through Verilator only (ferrio-sim)");
+        self.engine.clock.next = self.clock.val();
+        self.engine.reset.next = self.reset.val();
+        self.engine.resetting.next = self.resetting.val();
+        self.engine.seg_valid.next = self.seg_valid.val();
+        self.seg_ready.next = self.engine.seg_ready.val();
+        self.engine.seg_queue.next = self.seg_queue.val();
+        self.engine.seg_token.next = self.seg_token.val();
+        self.engine.seg_addr.next = self.seg_addr.val();
+        self.engine.seg_len.next = self.seg_len.val();
+        self.engine.seg_write.next = self.seg_write.val();
+        self.engine.seg_last.next = self.seg_last.val();
+        self.done_valid.next = self.engine.done_valid.val();
+        self.engine.done_ready.next = self.done_ready.val();
+        self.done_queue.next = self.engine.done_queue.val();
+        self.done_token.next = self.engine.done_token.val();
+        self.done_len.next = self.engine.done_len.val();
+        self.engine.ctrl_rx_on.next = self.ctrl_rx_on.val();
+        self.engine.rx_extra_on.next = self.rx_extra_on.val();
+        self.engine.mac_addr_on.next = self.mac_addr_on.val();
+        self.engine.announce_on.next = self.announce_on.val();
+        self.engine.mq_on.next = self.mq_on.val();
+        self.promisc.next = self.engine.promisc.val();
+        self.allmulti.next = self.engine.allmulti.val();
+        self.alluni.next = self.engine.alluni.val();
+        self.nomulti.next = self.engine.nomulti.val();
+        self.nouni.next = self.engine.nouni.val();
+        self.nobcast.next = self.engine.nobcast.val();
+        self.uni_over.next = self.engine.uni_over.val();
+        self.multi_over.next = self.engine.multi_over.val();
+        self.uc_n.next = self.engine.uc_n.val();
+        self.mc_n.next = self.engine.mc_n.val();
+        self.uc_tab.next = self.engine.uc_tab.val();
+        self.mc_tab.next = self.engine.mc_tab.val();
+        self.pairs.next = self.engine.pairs.val();
+        self.mac_set.next = self.engine.mac_set.val();
+        self.mac_set_value.next = self.engine.mac_set_value.val();
+        self.announce_ack.next = self.engine.announce_ack.val();
+        self.idle.next = self.engine.idle.val();
+        self.needs_reset.next = self.engine.needs_reset.val();
+        self.reader.clock.next = self.clock.val();
+        self.reader.reset.next = self.reset.val();
+        SegReaderCtl::join(&mut self.engine.rdr, &mut self.reader.ctl);
+        self.dma.rd_req_valid.next = self.reader.rd_req_valid.val();
+        self.reader.rd_req_ready.next = self.dma.rd_req_ready.val();
+        self.dma.rd_req_function.next = self.engine.wr_req_function.val();
+        self.dma.rd_req_address.next = self.reader.rd_req_address.val();
+        self.dma.rd_req_length.next = self.reader.rd_req_length.val();
+        self.reader.rd_valid.next = self.dma.rd_valid.val();
+        self.dma.rd_ready.next = self.reader.rd_ready.val();
+        self.reader.rd_data.next = self.dma.rd_data.val();
+        self.reader.rd_last.next = self.dma.rd_last.val();
+        self.reader.rd_error.next = self.dma.rd_error.val();
+        self.dma.wr_req_valid.next = self.engine.wr_req_valid.val();
+        self.engine.wr_req_ready.next = self.dma.wr_req_ready.val();
+        self.dma.wr_req_function.next = self.engine.wr_req_function.val();
+        self.dma.wr_req_address.next = self.engine.wr_req_address.val();
+        self.dma.wr_req_length.next = self.engine.wr_req_length.val();
+        self.dma.wr_valid.next = self.engine.wr_valid.val();
+        self.engine.wr_ready.next = self.dma.wr_ready.val();
+        self.dma.wr_data.next = self.engine.wr_data.val();
+        self.engine.wr_done.next = self.dma.wr_done.val();
+        self.engine.wr_error.next = self.dma.wr_error.val();
+    }
+}
+
+/// [`NetCtrl`]'s sequence: everything but the segment walk, which is its [`SegmentReader`]'s.
+#[derive(LogicBlock)]
+pub struct NetCtrlEngine {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, bool>,
+    pub resetting: Signal<In, bool>,
+    pub seg_valid: Signal<In, bool>,
+    pub seg_ready: Signal<Out, bool>,
+    pub seg_queue: Signal<In, Bits<16>>,
+    pub seg_token: Signal<In, Bits<48>>,
+    pub seg_addr: Signal<In, Bits<64>>,
+    pub seg_len: Signal<In, Bits<32>>,
+    pub seg_write: Signal<In, bool>,
+    pub seg_last: Signal<In, bool>,
+    pub done_valid: Signal<Out, bool>,
+    pub done_ready: Signal<In, bool>,
+    pub done_queue: Signal<Out, Bits<16>>,
+    pub done_token: Signal<Out, Bits<48>>,
+    pub done_len: Signal<Out, Bits<32>>,
+    pub rdr: SegReaderCtl,
+    pub wr_req_valid: Signal<Out, bool>,
+    pub wr_req_ready: Signal<In, bool>,
+    pub wr_req_function: Signal<Out, bool>,
+    pub wr_req_address: Signal<Out, Bits<64>>,
+    pub wr_req_length: Signal<Out, Bits<16>>,
+    pub wr_valid: Signal<Out, bool>,
+    pub wr_ready: Signal<In, bool>,
+    pub wr_data: Signal<Out, Bits<64>>,
+    pub wr_done: Signal<In, bool>,
+    pub wr_error: Signal<In, bool>,
+    pub ctrl_rx_on: Signal<In, bool>,
+    pub rx_extra_on: Signal<In, bool>,
+    pub mac_addr_on: Signal<In, bool>,
+    pub announce_on: Signal<In, bool>,
+    pub mq_on: Signal<In, bool>,
+    pub promisc: Signal<Out, bool>,
+    pub allmulti: Signal<Out, bool>,
+    pub alluni: Signal<Out, bool>,
+    pub nomulti: Signal<Out, bool>,
+    pub nouni: Signal<Out, bool>,
+    pub nobcast: Signal<Out, bool>,
+    pub uni_over: Signal<Out, bool>,
+    pub multi_over: Signal<Out, bool>,
+    pub uc_n: Signal<Out, Bits<4>>,
+    pub mc_n: Signal<Out, Bits<4>>,
+    pub uc_tab: Signal<Out, Bits<384>>,
+    pub mc_tab: Signal<Out, Bits<384>>,
+    pub pairs: Signal<Out, Bits<3>>,
+    pub mac_set: Signal<Out, bool>,
+    pub mac_set_value: Signal<Out, Bits<48>>,
+    pub announce_ack: Signal<Out, bool>,
+    pub idle: Signal<Out, bool>,
+    pub needs_reset: Signal<Out, bool>,
+    _cfg: NetConfig,
+    _function: bool,
+}
+
+impl NetCtrlEngine {
+    pub fn new(cfg: &NetConfig, function: bool) -> Self {
+        cfg.validate();
+        NetCtrlEngine {
+            clock: Default::default(),
+            reset: Default::default(),
+            resetting: Default::default(),
+            seg_valid: Default::default(),
+            seg_ready: Default::default(),
+            seg_queue: Default::default(),
+            seg_token: Default::default(),
+            seg_addr: Default::default(),
+            seg_len: Default::default(),
+            seg_write: Default::default(),
+            seg_last: Default::default(),
+            done_valid: Default::default(),
+            done_ready: Default::default(),
+            done_queue: Default::default(),
+            done_token: Default::default(),
+            done_len: Default::default(),
+            rdr: Default::default(),
+            wr_req_valid: Default::default(),
+            wr_req_ready: Default::default(),
+            wr_req_function: Default::default(),
+            wr_req_address: Default::default(),
+            wr_req_length: Default::default(),
+            wr_valid: Default::default(),
+            wr_ready: Default::default(),
+            wr_data: Default::default(),
+            wr_done: Default::default(),
+            wr_error: Default::default(),
+            ctrl_rx_on: Default::default(),
+            rx_extra_on: Default::default(),
+            mac_addr_on: Default::default(),
+            announce_on: Default::default(),
+            mq_on: Default::default(),
+            promisc: Default::default(),
+            allmulti: Default::default(),
+            alluni: Default::default(),
+            nomulti: Default::default(),
+            nouni: Default::default(),
+            nobcast: Default::default(),
+            uni_over: Default::default(),
+            multi_over: Default::default(),
+            uc_n: Default::default(),
+            mc_n: Default::default(),
+            uc_tab: Default::default(),
+            mc_tab: Default::default(),
+            pairs: Default::default(),
+            mac_set: Default::default(),
+            mac_set_value: Default::default(),
+            announce_ack: Default::default(),
+            idle: Default::default(),
+            needs_reset: Default::default(),
+            _cfg: cfg.clone(),
+            _function: function,
+        }
+    }
+}
+
+impl Logic for NetCtrlEngine {
+    fn update(&mut self) {
+        panic!("NetCtrlEngine is simulated through Verilator only (ferrio-sim)");
     }
 
     fn connect(&mut self) {
@@ -152,7 +337,13 @@ impl Logic for NetCtrl {
         self.done_queue.connect();
         self.done_token.connect();
         self.done_len.connect();
-        self.dma.connect_outputs();
+        self.rdr.connect_outputs();
+        self.wr_req_valid.connect();
+        self.wr_req_function.connect();
+        self.wr_req_address.connect();
+        self.wr_req_length.connect();
+        self.wr_valid.connect();
+        self.wr_data.connect();
         self.promisc.connect();
         self.allmulti.connect();
         self.alluni.connect();

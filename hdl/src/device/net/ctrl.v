@@ -32,122 +32,15 @@ initial begin
   ms = M_COLLECT; sk = 7'h0; ack = 8'h0; faulted = 1'b0; dma_err = 1'b0; nr = 1'b0; idle_r = 1'b0;
 end
 
-// ---- reader: the readable segments as a stream of 64-bit words (`ro_*`); a partial last word
-// is flushed zero-padded
-localparam R_IDLE = 2'd0, R_LOOK = 2'd1, R_CALC = 2'd2, R_REQ = 2'd3;
-reg [1:0] rs;
-reg [2:0] r_lastb [0:3];
-reg [1:0] rq_w, rq_r;
-reg [2:0] r_out;
-reg [5:0] r_idx;
-reg [31:0] r_off;
-reg [37:0] r_left;
-reg [63:0] r_addr;
-reg [31:0] r_rem;
-reg [12:0] r_plen;
-reg [55:0] racc;
-reg [2:0] rcnt;
-reg ro_v;
-reg [63:0] ro_d;
-initial begin
-  for (i = 0; i < 4; i = i + 1) r_lastb[i] = 3'h0;
-  rq_w = 2'd0; rq_r = 2'd0; r_out = 3'h0;
-  rs = R_IDLE; r_idx = 6'h0; r_off = 32'h0; r_left = 38'h0; r_addr = 64'h0; r_rem = 32'h0;
-  r_plen = 13'h0; racc = 56'h0; rcnt = 3'h0; ro_v = 1'b0; ro_d = 64'h0;
-end
-wire [95:0] r_ent = tbl[r_idx];
-wire [37:0] r_rem38 = {6'h0, r_rem};
-wire [37:0] r_m1 = (r_rem38 < r_left) ? r_rem38 : r_left;
-wire [12:0] r_pl = (r_m1 > 38'd4096) ? 13'd4096 : r_m1[12:0];
-wire [2:0] r_head_lastb = r_lastb[rq_r];
-wire [3:0] r_vb = (dma$rd_last & (r_head_lastb != 3'h0)) ? {1'b0, r_head_lastb} : 4'd8;
-reg [63:0] r_mask;
-always @(*) case (r_vb)
-  4'd1: r_mask = 64'h00000000000000ff;
-  4'd2: r_mask = 64'h000000000000ffff;
-  4'd3: r_mask = 64'h0000000000ffffff;
-  4'd4: r_mask = 64'h00000000ffffffff;
-  4'd5: r_mask = 64'h000000ffffffffff;
-  4'd6: r_mask = 64'h0000ffffffffffff;
-  4'd7: r_mask = 64'h00ffffffffffffff;
-  default: r_mask = 64'hffffffffffffffff;
-endcase
-wire [119:0] rcomb = {64'h0, racc} | ({56'h0, dma$rd_data & r_mask} << {rcnt, 3'b000});
-wire [4:0] rsum = {2'b00, rcnt} + {1'b0, r_vb};
-wire rw_take = ro_v & (ms == M_READ);
-wire r_beat = (r_out != 3'h0) & dma$rd_valid & ~ro_v;
-wire r_reads_done = (rs == R_IDLE) & (r_left == 38'h0) & (r_out == 3'h0);
-wire r_flush = r_reads_done & ~ro_v & (rcnt != 3'h0);
-wire r_idle = r_reads_done & ~ro_v & (rcnt == 3'h0);
-wire r_push = (rs == R_REQ) & dma$rd_req_ready;
-wire r_pop = r_beat & dma$rd_last;
-wire rd_last_all = dma$rd_last;
-always @(posedge clock) begin
-  if (reset) begin
-    rs <= R_IDLE;
-    ro_v <= 1'b0;
-    r_out <= 3'h0;
-    rq_w <= 2'd0;
-    rq_r <= 2'd0;
-    r_left <= 38'h0;
-    rcnt <= 3'h0;
-  end else begin
-    if (rw_take) ro_v <= 1'b0;
-    r_out <= r_out + {2'h0, r_push} - {2'h0, r_pop};
-    if (r_push) begin
-      r_lastb[rq_w] <= r_plen[2:0];
-      rq_w <= rq_w + 2'd1;
-    end
-    if (r_pop) rq_r <= rq_r + 2'd1;
-    if (r_beat) begin
-      if (rsum >= 5'd8) begin
-        ro_d <= rcomb[63:0];
-        ro_v <= 1'b1;
-        racc <= rcomb[119:64];
-        rcnt <= rsum[2:0];
-      end else begin
-        racc <= rcomb[55:0];
-        rcnt <= rsum[2:0];
-      end
-    end else if (r_flush) begin
-      ro_d <= {8'h0, racc};
-      ro_v <= 1'b1;
-      racc <= 56'h0;
-      rcnt <= 3'h0;
-    end
-    case (rs)
-      R_IDLE: if ((r_left != 38'h0) & (r_out != 3'd4)) rs <= R_LOOK;
-      R_LOOK: begin
-        r_addr <= r_ent[63:0] + {32'h0, r_off};
-        r_rem <= r_ent[95:64] - r_off;
-        rs <= R_CALC;
-      end
-      R_CALC: if (r_rem == 32'h0) begin
-        r_idx <= r_idx + 6'd1;
-        r_off <= 32'h0;
-        rs <= R_LOOK;
-      end else begin
-        r_plen <= r_pl;
-        rs <= R_REQ;
-      end
-      R_REQ: if (dma$rd_req_ready) begin
-        r_left <= r_left - {25'h0, r_plen};
-        if (r_rem == {19'h0, r_plen}) begin
-          r_idx <= r_idx + 6'd1;
-          r_off <= 32'h0;
-        end else r_off <= r_off + {19'h0, r_plen};
-        rs <= R_IDLE;
-      end
-    endcase
-    if (ms == M_CHECK) begin
-      r_idx <= 6'h0;
-      r_off <= 32'h0;
-      racc <= 56'h0;
-      rcnt <= 3'h0;
-      if (~bad & has_ack & (r_total >= 38'd2)) r_left <= (r_total > 38'd512) ? 38'd512 : r_total;
-    end
-  end
-end
+// ---- the segment table lookup for the reader (registered, as SegmentReader expects)
+reg [95:0] r_ent;
+initial r_ent = 96'h0;
+always @(posedge clock) r_ent <= tbl[rdr$ent_index[5:0]];
+// the table has 64 entries
+wire unused_idx = &{1'b0, rdr$ent_index[8:6]};
+wire rw_take = rdr$out_valid & (ms == M_READ);
+wire [63:0] ro_d = rdr$out_data;
+wire r_go = (ms == M_CHECK) & has_ack & ~bad & (r_total >= 38'd2);
 
 // ---- the filter and steering state (NET-33: the tables are empty after a reset)
 reg r_promisc, r_allmulti, r_alluni, r_nomulti, r_nouni, r_nobcast, r_uover, r_mover;
@@ -198,10 +91,10 @@ wire unused_arg = &{1'b0, arg16[15:3], t_w[6]};
 // the ack write: one outstanding at most
 reg [1:0] w_out;
 initial w_out = 2'h0;
-wire ack_take = (ms == M_ACK) & dma$wr_req_ready;
+wire ack_take = (ms == M_ACK) & wr_req_ready;
 always @(posedge clock) begin
   if (reset) w_out <= 2'h0;
-  else w_out <= w_out + {1'b0, ack_take} - {1'b0, dma$wr_done};
+  else w_out <= w_out + {1'b0, ack_take} - {1'b0, wr_done};
 end
 
 always @(posedge clock) begin
@@ -223,8 +116,8 @@ always @(posedge clock) begin
   end else begin
     nr <= 1'b0;
     idle_r <= (ms == M_COLLECT) & (n_segs == 7'h0) & ~seg_valid;
-    if (r_beat & rd_last_all & dma$rd_error) dma_err <= 1'b1;
-    if (dma$wr_done & dma$wr_error) faulted <= 1'b1;
+    if (rdr$err) dma_err <= 1'b1;
+    if (wr_done & wr_error) faulted <= 1'b1;
     if (rw_take) begin
       cb[sk[5:0]] <= ro_d;
       sk <= sk + 7'd1;
@@ -252,7 +145,7 @@ always @(posedge clock) begin
         else if (bad | (r_total < 38'd2)) ms <= M_ACK;
         else ms <= M_READ;
       end
-      M_READ: if (r_idle & ~rw_take) ms <= M_SETTLE;
+      M_READ: if (rdr$idle & ~rw_take) ms <= M_SETTLE;
       M_SETTLE: ms <= dma_err ? M_FAULT : M_EXEC;
       M_EXEC: begin
         ms <= M_ACK;
@@ -308,8 +201,8 @@ always @(posedge clock) begin
         t_off <= t_off + 10'd6;
         t_n <= t_n - 32'd1;
       end
-      M_ACK: if (dma$wr_req_ready) ms <= M_ACK_D;
-      M_ACK_D: if (dma$wr_ready) ms <= M_WAITW;
+      M_ACK: if (wr_req_ready) ms <= M_ACK_D;
+      M_ACK_D: if (wr_ready) ms <= M_WAITW;
       M_WAITW: if (w_out == 2'h0) ms <= M_DONE;
       M_FAULT: begin
         nr <= 1'b1;
@@ -335,17 +228,19 @@ always @(*) begin
   done_queue = b_queue;
   done_token = b_token;
   done_len = faulted ? 32'h0 : 32'h1;
-  dma$rd_req_valid = (rs == R_REQ);
-  dma$rd_req_function = @FN@;
-  dma$rd_req_address = r_addr;
-  dma$rd_req_length = {3'h0, r_plen};
-  dma$rd_ready = (r_out != 3'h0) & ~ro_v;
-  dma$wr_req_valid = (ms == M_ACK);
-  dma$wr_req_function = @FN@;
-  dma$wr_req_address = ack_addr;
-  dma$wr_req_length = 16'd1;
-  dma$wr_valid = (ms == M_ACK_D);
-  dma$wr_data = {56'h0, ack};
+  rdr$start = r_go;
+  rdr$start_index = 9'h0;
+  rdr$job = r_go;
+  rdr$job_len = (r_total > 38'd512) ? 38'd512 : r_total;
+  rdr$ent_addr = r_ent[63:0];
+  rdr$ent_len = r_ent[95:64];
+  rdr$out_ready = (ms == M_READ);
+  wr_req_valid = (ms == M_ACK);
+  wr_req_function = @FN@;
+  wr_req_address = ack_addr;
+  wr_req_length = 16'd1;
+  wr_valid = (ms == M_ACK_D);
+  wr_data = {56'h0, ack};
   idle = idle_r;
   needs_reset = nr;
   promisc = r_promisc; allmulti = r_allmulti; alluni = r_alluni; nomulti = r_nomulti;

@@ -11,7 +11,7 @@
 //! | `seg_*` | in (`seg_ready` out) | receive buffers from [`super::NetQueueMux`] |
 //! | `want[15:0]` | out | per queue: the queue engine may fetch more buffers of it (low for a receive queue whose cache is nearly full; see below) |
 //! | `done_*` | out | completions; a frame in several buffers completes them in a row with `done_more` on all but the last (PQ-15, NET-18) |
-//! | `wr_*` | client | the write channels of a DMA client port |
+//! | `wr_*` | client | the write channels of a DMA client port (its [`SegmentWriter`]'s requests and data) |
 //! | `resetting`, `queue_resetting`, `queue_reset_index` | in | a device or queue reset: the cached buffers of the queues concerned are forgotten once no frame is being written into them (the driver takes them back with the reset) |
 //! | `mrg_on`, `hash_report_on` | in | MRG_RXBUF, HASH_REPORT negotiated (header 12 or 20 bytes) |
 //! | `pairs[2:0]` | in | queue pairs in use (1 after reset, VQ_PAIRS_SET, NET-38/39) |
@@ -26,7 +26,7 @@
 //! | steer | receiveq1 until VQ_PAIRS_SET(n > 1); then by flow: a hash of the IPv4 addresses (and TCP/UDP ports) picks one of the n queues, so a flow keeps its queue (NET-40's MUST; its SHOULD, following the transmit queue, is not done) |
 //! | wait | until the queue's cached buffers hold header plus frame: with MRG_RXBUF any number of buffers, else the first alone; a frame that cannot fit the first buffer without MRG_RXBUF, or waits `rx_wait_cycles`, is dropped (counted) |
 //! | plan | the buffers used are counted (`num_buffers`, NET-15) and each one's length fixed: all full but the last (NET-16, NET-17) |
-//! | write | header (flags 0: DATA_VALID is never claimed, NET-19/26; gso NONE, NET-20; `num_buffers`; hash NONE) and frame as one byte stream into the buffers' segments, writes of at most 4 KiB inside a segment |
+//! | write | header (flags 0: DATA_VALID is never claimed, NET-19/26; gso NONE, NET-20; `num_buffers`; hash NONE) and frame as one byte stream into the buffers' segments ([`SegmentWriter`]: writes of at most 4 KiB inside a segment) |
 //! | complete | when every write is done: one completion per buffer, in order; a failed write completes them with `len` 0 and sets DEVICE_NEEDS_RESET (a frame is never reported whole unless it is whole in memory) |
 //!
 //! Buffer cache: per receive queue a ring of 256 segments and one of 64 buffers (a buffer
@@ -38,6 +38,7 @@
 //! completed with `len` 0 when it reaches the head.
 
 use super::NetConfig;
+use crate::device::segments::{SegWriterCtl, SegmentWriter};
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -98,12 +99,12 @@ pub struct NetRx {
     pub drop_filter: Signal<Out, Bits<32>>,
     pub drop_nobuf: Signal<Out, Bits<32>>,
     pub drop_size: Signal<Out, Bits<32>>,
-    _cfg: NetConfig,
+    engine: NetRxEngine,
+    writer: SegmentWriter,
 }
 
 impl NetRx {
     pub fn new(cfg: &NetConfig) -> Self {
-        cfg.validate();
         NetRx {
             clock: Default::default(),
             reset: Default::default(),
@@ -161,7 +162,8 @@ impl NetRx {
             drop_filter: Default::default(),
             drop_nobuf: Default::default(),
             drop_size: Default::default(),
-            _cfg: cfg.clone(),
+            engine: NetRxEngine::new(cfg),
+            writer: Default::default(),
         }
     }
 }
@@ -173,23 +175,203 @@ impl Default for NetRx {
 }
 
 impl Logic for NetRx {
+    #[hdl_gen]
     fn update(&mut self) {
-        panic!("NetRx is simulated through Verilator only (ferrio-sim)");
+        self.engine.clock.next = self.clock.val();
+        self.engine.reset.next = self.reset.val();
+        self.engine.resetting.next = self.resetting.val();
+        self.engine.queue_resetting.next = self.queue_resetting.val();
+        self.engine.queue_reset_index.next = self.queue_reset_index.val();
+        self.engine.seg_valid.next = self.seg_valid.val();
+        self.seg_ready.next = self.engine.seg_ready.val();
+        self.engine.seg_queue.next = self.seg_queue.val();
+        self.engine.seg_token.next = self.seg_token.val();
+        self.engine.seg_addr.next = self.seg_addr.val();
+        self.engine.seg_len.next = self.seg_len.val();
+        self.engine.seg_write.next = self.seg_write.val();
+        self.engine.seg_last.next = self.seg_last.val();
+        self.want.next = self.engine.want.val();
+        self.done_valid.next = self.engine.done_valid.val();
+        self.engine.done_ready.next = self.done_ready.val();
+        self.done_queue.next = self.engine.done_queue.val();
+        self.done_token.next = self.engine.done_token.val();
+        self.done_len.next = self.engine.done_len.val();
+        self.done_more.next = self.engine.done_more.val();
+        self.wr_req_valid.next = self.writer.wr_req_valid.val();
+        self.writer.wr_req_ready.next = self.wr_req_ready.val();
+        self.wr_req_address.next = self.writer.wr_req_address.val();
+        self.wr_req_length.next = self.writer.wr_req_length.val();
+        self.wr_valid.next = self.writer.wr_valid.val();
+        self.writer.wr_ready.next = self.wr_ready.val();
+        self.wr_data.next = self.writer.wr_data.val();
+        self.engine.wr_done.next = self.wr_done.val();
+        self.engine.wr_error.next = self.wr_error.val();
+        self.engine.mrg_on.next = self.mrg_on.val();
+        self.engine.hash_report_on.next = self.hash_report_on.val();
+        self.engine.pairs.next = self.pairs.val();
+        self.engine.mac.next = self.mac.val();
+        self.engine.promisc.next = self.promisc.val();
+        self.engine.allmulti.next = self.allmulti.val();
+        self.engine.alluni.next = self.alluni.val();
+        self.engine.nomulti.next = self.nomulti.val();
+        self.engine.nouni.next = self.nouni.val();
+        self.engine.nobcast.next = self.nobcast.val();
+        self.engine.uni_over.next = self.uni_over.val();
+        self.engine.multi_over.next = self.multi_over.val();
+        self.engine.uc_n.next = self.uc_n.val();
+        self.engine.mc_n.next = self.mc_n.val();
+        self.engine.uc_tab.next = self.uc_tab.val();
+        self.engine.mc_tab.next = self.mc_tab.val();
+        self.engine.rxf_valid.next = self.rxf_valid.val();
+        self.rxf_ready.next = self.engine.rxf_ready.val();
+        self.engine.rxf_data.next = self.rxf_data.val();
+        self.engine.rxf_bytes.next = self.rxf_bytes.val();
+        self.engine.rxf_last.next = self.rxf_last.val();
+        self.idle.next = self.engine.idle.val();
+        self.needs_reset.next = self.engine.needs_reset.val();
+        self.frames.next = self.engine.frames.val();
+        self.drop_filter.next = self.engine.drop_filter.val();
+        self.drop_nobuf.next = self.engine.drop_nobuf.val();
+        self.drop_size.next = self.engine.drop_size.val();
+        self.writer.clock.next = self.clock.val();
+        self.writer.reset.next = self.reset.val();
+        SegWriterCtl::join(&mut self.engine.wtr, &mut self.writer.ctl);
+        self.engine.wr_take.next = self.writer.wr_req_valid.val() & self.wr_req_ready.val();
+    }
+}
+
+/// [`NetRx`]'s sequence: everything but the segment walk of the writes, which is its
+/// [`SegmentWriter`]'s.
+#[derive(LogicBlock)]
+pub struct NetRxEngine {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, bool>,
+    pub resetting: Signal<In, bool>,
+    pub queue_resetting: Signal<In, bool>,
+    pub queue_reset_index: Signal<In, Bits<16>>,
+    pub seg_valid: Signal<In, bool>,
+    pub seg_ready: Signal<Out, bool>,
+    pub seg_queue: Signal<In, Bits<16>>,
+    pub seg_token: Signal<In, Bits<48>>,
+    pub seg_addr: Signal<In, Bits<64>>,
+    pub seg_len: Signal<In, Bits<32>>,
+    pub seg_write: Signal<In, bool>,
+    pub seg_last: Signal<In, bool>,
+    pub want: Signal<Out, Bits<16>>,
+    pub done_valid: Signal<Out, bool>,
+    pub done_ready: Signal<In, bool>,
+    pub done_queue: Signal<Out, Bits<16>>,
+    pub done_token: Signal<Out, Bits<48>>,
+    pub done_len: Signal<Out, Bits<32>>,
+    pub done_more: Signal<Out, bool>,
+    pub wtr: SegWriterCtl,
+    pub wr_take: Signal<In, bool>,
+    pub wr_done: Signal<In, bool>,
+    pub wr_error: Signal<In, bool>,
+    pub mrg_on: Signal<In, bool>,
+    pub hash_report_on: Signal<In, bool>,
+    pub pairs: Signal<In, Bits<3>>,
+    pub mac: Signal<In, Bits<48>>,
+    pub promisc: Signal<In, bool>,
+    pub allmulti: Signal<In, bool>,
+    pub alluni: Signal<In, bool>,
+    pub nomulti: Signal<In, bool>,
+    pub nouni: Signal<In, bool>,
+    pub nobcast: Signal<In, bool>,
+    pub uni_over: Signal<In, bool>,
+    pub multi_over: Signal<In, bool>,
+    pub uc_n: Signal<In, Bits<4>>,
+    pub mc_n: Signal<In, Bits<4>>,
+    pub uc_tab: Signal<In, Bits<384>>,
+    pub mc_tab: Signal<In, Bits<384>>,
+    pub rxf_valid: Signal<In, bool>,
+    pub rxf_ready: Signal<Out, bool>,
+    pub rxf_data: Signal<In, Bits<64>>,
+    pub rxf_bytes: Signal<In, Bits<4>>,
+    pub rxf_last: Signal<In, bool>,
+    pub idle: Signal<Out, bool>,
+    pub needs_reset: Signal<Out, bool>,
+    pub frames: Signal<Out, Bits<32>>,
+    pub drop_filter: Signal<Out, Bits<32>>,
+    pub drop_nobuf: Signal<Out, Bits<32>>,
+    pub drop_size: Signal<Out, Bits<32>>,
+    _cfg: NetConfig,
+}
+
+impl NetRxEngine {
+    pub fn new(cfg: &NetConfig) -> Self {
+        cfg.validate();
+        NetRxEngine {
+            clock: Default::default(),
+            reset: Default::default(),
+            resetting: Default::default(),
+            queue_resetting: Default::default(),
+            queue_reset_index: Default::default(),
+            seg_valid: Default::default(),
+            seg_ready: Default::default(),
+            seg_queue: Default::default(),
+            seg_token: Default::default(),
+            seg_addr: Default::default(),
+            seg_len: Default::default(),
+            seg_write: Default::default(),
+            seg_last: Default::default(),
+            want: Default::default(),
+            done_valid: Default::default(),
+            done_ready: Default::default(),
+            done_queue: Default::default(),
+            done_token: Default::default(),
+            done_len: Default::default(),
+            done_more: Default::default(),
+            wtr: Default::default(),
+            wr_take: Default::default(),
+            wr_done: Default::default(),
+            wr_error: Default::default(),
+            mrg_on: Default::default(),
+            hash_report_on: Default::default(),
+            pairs: Default::default(),
+            mac: Default::default(),
+            promisc: Default::default(),
+            allmulti: Default::default(),
+            alluni: Default::default(),
+            nomulti: Default::default(),
+            nouni: Default::default(),
+            nobcast: Default::default(),
+            uni_over: Default::default(),
+            multi_over: Default::default(),
+            uc_n: Default::default(),
+            mc_n: Default::default(),
+            uc_tab: Default::default(),
+            mc_tab: Default::default(),
+            rxf_valid: Default::default(),
+            rxf_ready: Default::default(),
+            rxf_data: Default::default(),
+            rxf_bytes: Default::default(),
+            rxf_last: Default::default(),
+            idle: Default::default(),
+            needs_reset: Default::default(),
+            frames: Default::default(),
+            drop_filter: Default::default(),
+            drop_nobuf: Default::default(),
+            drop_size: Default::default(),
+            _cfg: cfg.clone(),
+        }
+    }
+}
+
+impl Logic for NetRxEngine {
+    fn update(&mut self) {
+        panic!("NetRxEngine is simulated through Verilator only (ferrio-sim)");
     }
 
     fn connect(&mut self) {
         self.seg_ready.connect();
         self.want.connect();
+        self.wtr.connect_outputs();
         self.done_valid.connect();
         self.done_queue.connect();
         self.done_token.connect();
         self.done_len.connect();
         self.done_more.connect();
-        self.wr_req_valid.connect();
-        self.wr_req_address.connect();
-        self.wr_req_length.connect();
-        self.wr_valid.connect();
-        self.wr_data.connect();
         self.rxf_ready.connect();
         self.idle.connect();
         self.needs_reset.connect();

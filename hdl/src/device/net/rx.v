@@ -212,105 +212,19 @@ always @(*) begin
   end
 end
 
-// ---- writer: the source words into the segments from s_r[dk], `dtotal` bytes
-localparam W_IDLE = 3'd0, W_LOOK = 3'd1, W_LOOK2 = 3'd2, W_CALC = 3'd3, W_REQ = 3'd4, W_DATA = 3'd5;
-reg [2:0] ws;
-reg [8:0] w_idx;
-reg [31:0] w_off;
-reg [15:0] w_left;
-reg [63:0] w_addr;
-reg [31:0] w_rem;
-reg [12:0] w_plen;
-reg [12:0] w_pleft;
-reg [119:0] wacc;
-reg [3:0] wcnt;
+// ---- the writer (SegmentWriter): the source words into the segments from s_r[dk], `dtotal`
+// bytes; its segment lookup reads the ring (registered: block RAM)
 reg [95:0] w_ent;
-reg [6:0] w_out;
-initial begin
-  ws = W_IDLE; w_idx = 9'h0; w_off = 32'h0; w_left = 16'h0; w_addr = 64'h0; w_rem = 32'h0;
-  w_plen = 13'h0; w_pleft = 13'h0; wacc = 120'h0; wcnt = 4'h0; w_ent = 96'h0; w_out = 7'h0;
-end
-wire [31:0] w_left32 = {16'h0, w_left};
-wire [31:0] w_m1 = (w_rem < w_left32) ? w_rem : w_left32;
-wire [12:0] w_pl = (w_m1 > 32'd4096) ? 13'd4096 : w_m1[12:0];
-wire [3:0] need = (w_pleft >= 13'd8) ? 4'd8 : w_pleft[3:0];
-wire pull = (ws == W_DATA) & sw_valid & (wcnt <= 4'd7);
+reg [6:0] w_out;             // writes asked for and not yet done
+initial begin w_ent = 96'h0; w_out = 7'h0; end
+always @(posedge clock) w_ent <= sram[{dk, wtr$ent_index[7:0]}];
+// the ring index wraps at 256
+wire unused_idx = &{1'b0, wtr$ent_index[8]};
+wire pull = wtr$src_pull;
 assign f_pull = pull & sw_frame;
-wire [119:0] wcomb = wacc | (pull ? ({56'h0, sw_data} << {wcnt[2:0], 3'b000}) : 120'h0);
-wire [4:0] wavail = {1'b0, wcnt} + (pull ? 5'd8 : 5'd0);
-wire can_emit = (ws == W_DATA) & (wavail >= {1'b0, need});
-wire w_beat = can_emit & wr_ready;
-reg [119:0] wrest;
-always @(*) case (need)
-  4'd1: wrest = {8'h0, wcomb[119:8]};
-  4'd2: wrest = {16'h0, wcomb[119:16]};
-  4'd3: wrest = {24'h0, wcomb[119:24]};
-  4'd4: wrest = {32'h0, wcomb[119:32]};
-  4'd5: wrest = {40'h0, wcomb[119:40]};
-  4'd6: wrest = {48'h0, wcomb[119:48]};
-  4'd7: wrest = {56'h0, wcomb[119:56]};
-  default: wrest = {64'h0, wcomb[119:64]};
-endcase
-wire w_idle = (ws == W_IDLE) & (w_left == 16'h0);
-wire wr_req_take = wr_req_valid & wr_req_ready;
 always @(posedge clock) begin
-  if (reset) begin
-    ws <= W_IDLE;
-    w_out <= 7'h0;
-    w_left <= 16'h0;
-  end else begin
-    w_out <= w_out + {6'h0, wr_req_take} - {6'h0, wr_done};
-    if (w_beat) begin
-      wacc <= wrest;
-      wcnt <= wavail[3:0] - need;
-      w_pleft <= w_pleft - {9'h0, need};
-    end else if (pull) begin
-      wacc <= wcomb;
-      wcnt <= wavail[3:0];
-    end
-    case (ws)
-      W_IDLE: if (w_left != 16'h0) ws <= W_LOOK;
-      W_LOOK: begin
-        w_ent <= sram[{dk, w_idx[7:0]}];
-        ws <= W_LOOK2;
-      end
-      W_LOOK2: begin
-        w_addr <= w_ent[63:0] + {32'h0, w_off};
-        w_rem <= w_ent[95:64] - w_off;
-        ws <= W_CALC;
-      end
-      W_CALC: if (w_rem == 32'h0) begin
-        w_idx <= w_idx + 9'd1;
-        w_off <= 32'h0;
-        ws <= W_LOOK;
-      end else begin
-        w_plen <= w_pl;
-        ws <= W_REQ;
-      end
-      W_REQ: if (wr_req_ready) begin
-        w_left <= w_left - {3'h0, w_plen};
-        w_off <= w_off + {19'h0, w_plen};
-        w_rem <= w_rem - {19'h0, w_plen};
-        w_pleft <= w_plen;
-        ws <= W_DATA;
-      end
-      W_DATA: if (w_beat & (w_pleft == {9'h0, need})) begin
-        if (w_rem == 32'h0) begin
-          w_idx <= w_idx + 9'd1;
-          w_off <= 32'h0;
-        end
-        ws <= W_IDLE;
-      end
-      default: ws <= W_IDLE;
-    endcase
-    if (ds == D_DECIDE) begin
-      w_idx <= s_r[dk];
-      w_off <= 32'h0;
-      wacc <= 120'h0;
-      wcnt <= 4'h0;
-    end
-    if ((ds == D_PLAN2) & plan_end) w_left <= dtotal;
-  end
+  if (reset) w_out <= 7'h0;
+  else w_out <= w_out + {6'h0, wr_take} - {6'h0, wr_done};
 end
 
 // ---- the delivery sequence
@@ -419,8 +333,8 @@ always @(posedge clock) begin
           ds <= D_WRITE;
         end else ds <= D_PLAN;
       end
-      D_WRITE: if (w_idle & (ws == W_IDLE) & (f_rd == dfw) & ~f_v) ds <= D_WAITW;
-      D_WAITW: if ((w_out == 7'h0) & ~wr_req_take) begin
+      D_WRITE: if (wtr$idle & (f_rd == dfw) & ~f_v) ds <= D_WAITW;
+      D_WAITW: if ((w_out == 7'h0) & ~wr_take) begin
         pj <= 7'h0;
         if (d_err) nr <= 1'b1;
         else n_frames <= n_frames + 32'd1;
@@ -470,11 +384,14 @@ always @(*) begin
   done_token = (ds == D_DISCARD) ? bent_token : pt[pj[5:0]];
   done_len = ((ds == D_DISCARD) | d_err) ? 32'h0 : {16'h0, pl[pj[5:0]]};
   done_more = (ds == D_DONE) & (pj + 7'd1 != pn);
-  wr_req_valid = (ws == W_REQ);
-  wr_req_address = w_addr;
-  wr_req_length = {3'h0, w_plen};
-  wr_valid = can_emit;
-  wr_data = wcomb[63:0];
+  wtr$start = (ds == D_DECIDE);
+  wtr$start_index = s_r[dk];
+  wtr$job = (ds == D_PLAN2) & plan_end;
+  wtr$job_len = {22'h0, dtotal};
+  wtr$ent_addr = w_ent[63:0];
+  wtr$ent_len = w_ent[95:64];
+  wtr$src_valid = sw_valid;
+  wtr$src_data = sw_data;
   rxf_ready = 1'b1;
   idle = idle_r;
   needs_reset = nr;

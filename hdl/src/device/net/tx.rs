@@ -9,7 +9,7 @@
 //! |---|---|---|
 //! | `seg_*`, `seg_bad` | in (`seg_ready` out) | transmit buffers from [`super::NetQueueMux`]; `seg_bad`: not a transmit queue, completed unread |
 //! | `done_valid`, `done_ready`, `done_queue`, `done_token` | out/in/out | the completion (`len` 0: nothing written, section 5.1.6.2) |
-//! | `rd_*` | client | the read channels of a DMA client port |
+//! | `rd_*` | client | the read channels of a DMA client port (its [`SegmentReader`]'s) |
 //! | `csum_on`, `hash_report_on` | in | CSUM negotiated; HASH_REPORT negotiated (the header is 20 bytes, digest section 4) |
 //! | `txf_valid`, `txf_ready`, `txf_data[63:0]`, `txf_bytes[3:0]`, `txf_last` | out/in/out | the MAC-side frame port: a frame's bytes from destination MAC to payload end, no FCS, byte k in bits 8(k mod 8)+7:8(k mod 8) of beat k/8; `txf_bytes` = bytes in the beat (8 but on the last) |
 //! | `idle` | out | no buffer held (registered) |
@@ -21,7 +21,7 @@
 //! | collect | readable segments into a 64-entry table (writable ones are ignored: a transmit buffer has none); their byte total |
 //! | check | header plus frame: malformed when shorter than the header plus 14 bytes or longer than the header plus `max_frame` (MTU + 18: header, 802.1Q tag, payload; NET-6) or not a transmit queue: dropped, counted, completed |
 //! | room | wait until the frame FIFO has room for the whole frame |
-//! | read | the readable bytes as one stream (any split, reads of at most 4 KiB, up to 4 in flight); the header's words are parsed, the frame's realigned (the header is 12 or 20 bytes, 4 mod 8) and written into the FIFO; with NEEDS_CSUM (and CSUM negotiated) the 16-bit ones' complement sum from `csum_start` to the end is accumulated (NET-12: otherwise neither field is used; NET-14: frames are never checked or fixed) |
+//! | read | the readable bytes as one stream ([`SegmentReader`]: any split, reads of at most 4 KiB, up to 4 in flight); the header's words are parsed, the frame's realigned (the header is 12 or 20 bytes, 4 mod 8) and written into the FIFO; with NEEDS_CSUM (and CSUM negotiated) the 16-bit ones' complement sum from `csum_start` to the end is accumulated (NET-12: otherwise neither field is used; NET-14: frames are never checked or fixed) |
 //! | commit | the frame becomes visible to the sender with its checksum (`~sum`, 0 sent as 0xFFFF) to be put at `csum_start + csum_offset`; a NEEDS_CSUM whose field does not lie inside the frame, or a failed read, discards it instead (counted; a failed read also sets DEVICE_NEEDS_RESET) |
 //! | done | the buffer is completed: the frame is on the card, the driver may reuse the buffer |
 //!
@@ -30,6 +30,7 @@
 //! the sender starts one only when it is wholly in the FIFO.
 
 use super::NetConfig;
+use crate::device::segments::{SegReaderCtl, SegmentReader};
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -69,12 +70,12 @@ pub struct NetTx {
     pub needs_reset: Signal<Out, bool>,
     pub frames: Signal<Out, Bits<32>>,
     pub dropped: Signal<Out, Bits<32>>,
-    _cfg: NetConfig,
+    engine: NetTxEngine,
+    reader: SegmentReader,
 }
 
 impl NetTx {
     pub fn new(cfg: &NetConfig) -> Self {
-        cfg.validate();
         NetTx {
             clock: Default::default(),
             reset: Default::default(),
@@ -111,7 +112,8 @@ impl NetTx {
             needs_reset: Default::default(),
             frames: Default::default(),
             dropped: Default::default(),
-            _cfg: cfg.clone(),
+            engine: NetTxEngine::new(cfg),
+            reader: Default::default(),
         }
     }
 }
@@ -123,8 +125,121 @@ impl Default for NetTx {
 }
 
 impl Logic for NetTx {
+    #[hdl_gen]
     fn update(&mut self) {
-        panic!("NetTx is simulated through Verilator only (ferrio-sim)");
+        self.engine.clock.next = self.clock.val();
+        self.engine.reset.next = self.reset.val();
+        self.reader.clock.next = self.clock.val();
+        self.reader.reset.next = self.reset.val();
+        self.engine.seg_valid.next = self.seg_valid.val();
+        self.seg_ready.next = self.engine.seg_ready.val();
+        self.engine.seg_bad.next = self.seg_bad.val();
+        self.engine.seg_queue.next = self.seg_queue.val();
+        self.engine.seg_token.next = self.seg_token.val();
+        self.engine.seg_addr.next = self.seg_addr.val();
+        self.engine.seg_len.next = self.seg_len.val();
+        self.engine.seg_write.next = self.seg_write.val();
+        self.engine.seg_last.next = self.seg_last.val();
+        self.done_valid.next = self.engine.done_valid.val();
+        self.engine.done_ready.next = self.done_ready.val();
+        self.done_queue.next = self.engine.done_queue.val();
+        self.done_token.next = self.engine.done_token.val();
+        self.rd_req_valid.next = self.reader.rd_req_valid.val();
+        self.reader.rd_req_ready.next = self.rd_req_ready.val();
+        self.rd_req_address.next = self.reader.rd_req_address.val();
+        self.rd_req_length.next = self.reader.rd_req_length.val();
+        self.reader.rd_valid.next = self.rd_valid.val();
+        self.rd_ready.next = self.reader.rd_ready.val();
+        self.reader.rd_data.next = self.rd_data.val();
+        self.reader.rd_last.next = self.rd_last.val();
+        self.reader.rd_error.next = self.rd_error.val();
+        SegReaderCtl::join(&mut self.engine.rdr, &mut self.reader.ctl);
+        self.engine.csum_on.next = self.csum_on.val();
+        self.engine.hash_report_on.next = self.hash_report_on.val();
+        self.txf_valid.next = self.engine.txf_valid.val();
+        self.engine.txf_ready.next = self.txf_ready.val();
+        self.txf_data.next = self.engine.txf_data.val();
+        self.txf_bytes.next = self.engine.txf_bytes.val();
+        self.txf_last.next = self.engine.txf_last.val();
+        self.idle.next = self.engine.idle.val();
+        self.needs_reset.next = self.engine.needs_reset.val();
+        self.frames.next = self.engine.frames.val();
+        self.dropped.next = self.engine.dropped.val();
+    }
+}
+
+/// [`NetTx`]'s sequence: everything but the segment walk, which is its [`SegmentReader`]'s.
+#[derive(LogicBlock)]
+pub struct NetTxEngine {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, bool>,
+    pub seg_valid: Signal<In, bool>,
+    pub seg_ready: Signal<Out, bool>,
+    pub seg_bad: Signal<In, bool>,
+    pub seg_queue: Signal<In, Bits<16>>,
+    pub seg_token: Signal<In, Bits<48>>,
+    pub seg_addr: Signal<In, Bits<64>>,
+    pub seg_len: Signal<In, Bits<32>>,
+    pub seg_write: Signal<In, bool>,
+    pub seg_last: Signal<In, bool>,
+    pub done_valid: Signal<Out, bool>,
+    pub done_ready: Signal<In, bool>,
+    pub done_queue: Signal<Out, Bits<16>>,
+    pub done_token: Signal<Out, Bits<48>>,
+    pub rdr: SegReaderCtl,
+    pub csum_on: Signal<In, bool>,
+    pub hash_report_on: Signal<In, bool>,
+    pub txf_valid: Signal<Out, bool>,
+    pub txf_ready: Signal<In, bool>,
+    pub txf_data: Signal<Out, Bits<64>>,
+    pub txf_bytes: Signal<Out, Bits<4>>,
+    pub txf_last: Signal<Out, bool>,
+    pub idle: Signal<Out, bool>,
+    pub needs_reset: Signal<Out, bool>,
+    pub frames: Signal<Out, Bits<32>>,
+    pub dropped: Signal<Out, Bits<32>>,
+    _cfg: NetConfig,
+}
+
+impl NetTxEngine {
+    pub fn new(cfg: &NetConfig) -> Self {
+        cfg.validate();
+        NetTxEngine {
+            clock: Default::default(),
+            reset: Default::default(),
+            seg_valid: Default::default(),
+            seg_ready: Default::default(),
+            seg_bad: Default::default(),
+            seg_queue: Default::default(),
+            seg_token: Default::default(),
+            seg_addr: Default::default(),
+            seg_len: Default::default(),
+            seg_write: Default::default(),
+            seg_last: Default::default(),
+            done_valid: Default::default(),
+            done_ready: Default::default(),
+            done_queue: Default::default(),
+            done_token: Default::default(),
+            rdr: Default::default(),
+            csum_on: Default::default(),
+            hash_report_on: Default::default(),
+            txf_valid: Default::default(),
+            txf_ready: Default::default(),
+            txf_data: Default::default(),
+            txf_bytes: Default::default(),
+            txf_last: Default::default(),
+            idle: Default::default(),
+            needs_reset: Default::default(),
+            frames: Default::default(),
+            dropped: Default::default(),
+            _cfg: cfg.clone(),
+        }
+    }
+}
+
+impl Logic for NetTxEngine {
+    fn update(&mut self) {
+        panic!("NetTxEngine is simulated through Verilator only (ferrio-sim)");
     }
 
     fn connect(&mut self) {
@@ -132,10 +247,7 @@ impl Logic for NetTx {
         self.done_valid.connect();
         self.done_queue.connect();
         self.done_token.connect();
-        self.rd_req_valid.connect();
-        self.rd_req_address.connect();
-        self.rd_req_length.connect();
-        self.rd_ready.connect();
+        self.rdr.connect_outputs();
         self.txf_valid.connect();
         self.txf_data.connect();
         self.txf_bytes.connect();
@@ -198,121 +310,14 @@ initial begin
   dma_err = 1'b0; nr = 1'b0; idle_r = 1'b0; n_frames = 32'h0; n_dropped = 32'h0;
 end
 
-// ---- reader: the readable segments as a stream of 64-bit words (`ro_*`); a partial last word
-// is flushed zero-padded
-localparam R_IDLE = 2'd0, R_LOOK = 2'd1, R_CALC = 2'd2, R_REQ = 2'd3;
-reg [1:0] rs;
-reg [2:0] r_lastb [0:3];
-reg [1:0] rq_w, rq_r;
-reg [2:0] r_out;
-reg [5:0] r_idx;
-reg [31:0] r_off;
-reg [37:0] r_left;
-reg [63:0] r_addr;
-reg [31:0] r_rem;
-reg [12:0] r_plen;
-reg [55:0] racc;
-reg [2:0] rcnt;
-reg ro_v;
-reg [63:0] ro_d;
-initial begin
-  for (i = 0; i < 4; i = i + 1) r_lastb[i] = 3'h0;
-  rq_w = 2'd0; rq_r = 2'd0; r_out = 3'h0;
-  rs = R_IDLE; r_idx = 6'h0; r_off = 32'h0; r_left = 38'h0; r_addr = 64'h0; r_rem = 32'h0;
-  r_plen = 13'h0; racc = 56'h0; rcnt = 3'h0; ro_v = 1'b0; ro_d = 64'h0;
-end
-wire [95:0] r_ent = tbl[r_idx];
-wire [37:0] r_rem38 = {6'h0, r_rem};
-wire [37:0] r_m1 = (r_rem38 < r_left) ? r_rem38 : r_left;
-wire [12:0] r_pl = (r_m1 > 38'd4096) ? 13'd4096 : r_m1[12:0];
-wire [2:0] r_head_lastb = r_lastb[rq_r];
-wire [3:0] r_vb = (rd_last & (r_head_lastb != 3'h0)) ? {1'b0, r_head_lastb} : 4'd8;
-reg [63:0] r_mask;
-always @(*) case (r_vb)
-  4'd1: r_mask = 64'h00000000000000ff;
-  4'd2: r_mask = 64'h000000000000ffff;
-  4'd3: r_mask = 64'h0000000000ffffff;
-  4'd4: r_mask = 64'h00000000ffffffff;
-  4'd5: r_mask = 64'h000000ffffffffff;
-  4'd6: r_mask = 64'h0000ffffffffffff;
-  4'd7: r_mask = 64'h00ffffffffffffff;
-  default: r_mask = 64'hffffffffffffffff;
-endcase
-wire [119:0] rcomb = {64'h0, racc} | ({56'h0, rd_data & r_mask} << {rcnt, 3'b000});
-wire [4:0] rsum = {2'b00, rcnt} + {1'b0, r_vb};
-wire rw_take = ro_v & (ms == M_READ);
-wire r_beat = (r_out != 3'h0) & rd_valid & ~ro_v;
-wire r_reads_done = (rs == R_IDLE) & (r_left == 38'h0) & (r_out == 3'h0);
-wire r_flush = r_reads_done & ~ro_v & (rcnt != 3'h0);
-wire r_idle = r_reads_done & ~ro_v & (rcnt == 3'h0);
-wire r_push = (rs == R_REQ) & rd_req_ready;
-wire r_pop = r_beat & rd_last;
-always @(posedge clock) begin
-  if (reset) begin
-    rs <= R_IDLE;
-    ro_v <= 1'b0;
-    r_out <= 3'h0;
-    rq_w <= 2'd0;
-    rq_r <= 2'd0;
-    r_left <= 38'h0;
-    rcnt <= 3'h0;
-  end else begin
-    if (rw_take) ro_v <= 1'b0;
-    r_out <= r_out + {2'h0, r_push} - {2'h0, r_pop};
-    if (r_push) begin
-      r_lastb[rq_w] <= r_plen[2:0];
-      rq_w <= rq_w + 2'd1;
-    end
-    if (r_pop) rq_r <= rq_r + 2'd1;
-    if (r_beat) begin
-      if (rsum >= 5'd8) begin
-        ro_d <= rcomb[63:0];
-        ro_v <= 1'b1;
-        racc <= rcomb[119:64];
-        rcnt <= rsum[2:0];
-      end else begin
-        racc <= rcomb[55:0];
-        rcnt <= rsum[2:0];
-      end
-    end else if (r_flush) begin
-      ro_d <= {8'h0, racc};
-      ro_v <= 1'b1;
-      racc <= 56'h0;
-      rcnt <= 3'h0;
-    end
-    case (rs)
-      R_IDLE: if ((r_left != 38'h0) & (r_out != 3'd4)) rs <= R_LOOK;
-      R_LOOK: begin
-        r_addr <= r_ent[63:0] + {32'h0, r_off};
-        r_rem <= r_ent[95:64] - r_off;
-        rs <= R_CALC;
-      end
-      R_CALC: if (r_rem == 32'h0) begin
-        r_idx <= r_idx + 6'd1;
-        r_off <= 32'h0;
-        rs <= R_LOOK;
-      end else begin
-        r_plen <= r_pl;
-        rs <= R_REQ;
-      end
-      R_REQ: if (rd_req_ready) begin
-        r_left <= r_left - {25'h0, r_plen};
-        if (r_rem == {19'h0, r_plen}) begin
-          r_idx <= r_idx + 6'd1;
-          r_off <= 32'h0;
-        end else r_off <= r_off + {19'h0, r_plen};
-        rs <= R_IDLE;
-      end
-    endcase
-    if (ms == M_ROOM) begin
-      r_idx <= 6'h0;
-      r_off <= 32'h0;
-      racc <= 56'h0;
-      rcnt <= 3'h0;
-      if (room) r_left <= r_total;
-    end
-  end
-end
+// ---- the segment table lookup for the reader (registered, as SegmentReader expects)
+reg [95:0] r_ent;
+initial r_ent = 96'h0;
+always @(posedge clock) r_ent <= tbl[rdr$ent_index[5:0]];
+// the table has 64 entries
+wire unused_idx = &{1'b0, rdr$ent_index[8:6]};
+wire rw_take = rdr$out_valid & (ms == M_READ);
+wire [63:0] ro_d = rdr$out_data;
 
 // ---- the frame FIFO: words written at `wp`, visible up to `wp_c` (committed), sent from `rp`
 reg [63:0] fram [0:DEPTH-1];
@@ -370,7 +375,7 @@ always @(posedge clock) begin
   end else begin
     nr <= 1'b0;
     idle_r <= (ms == M_COLLECT) & (n_segs == 7'h0) & ~seg_valid;
-    if (r_beat & rd_last & rd_error) dma_err <= 1'b1;
+    if (rdr$err) dma_err <= 1'b1;
     if (f_write) begin
       fram[wp[AW-1:0]] <= fword;
       wp <= wp + 1;
@@ -420,7 +425,7 @@ always @(posedge clock) begin
         if (sk >= hmix) prev_hi <= ro_d[63:32];
         if (sk + 13'd1 == sw_total) ms <= M_TAIL;
       end
-      M_TAIL: if (~(fe < fw) & r_idle) ms <= M_COMMIT;
+      M_TAIL: if (~(fe < fw) & rdr$idle) ms <= M_COMMIT;
       M_COMMIT: begin
         if (dma_err) begin
           wp <= wp_c;
@@ -503,10 +508,13 @@ always @(*) begin
   done_valid = (ms == M_DONE);
   done_queue = b_queue;
   done_token = b_token;
-  rd_req_valid = (rs == R_REQ);
-  rd_req_address = r_addr;
-  rd_req_length = {3'h0, r_plen};
-  rd_ready = (r_out != 3'h0) & ~ro_v;
+  rdr$start = (ms == M_ROOM) & room;
+  rdr$start_index = 9'h0;
+  rdr$job = (ms == M_ROOM) & room;
+  rdr$job_len = r_total;
+  rdr$ent_addr = r_ent[63:0];
+  rdr$ent_len = r_ent[95:64];
+  rdr$out_ready = (ms == M_READ);
   txf_valid = o_v;
   txf_data = o_pd;
   txf_bytes = (o_last & (m_flen[2:0] != 3'h0)) ? {1'b0, m_flen[2:0]} : 4'd8;
