@@ -18,11 +18,11 @@
 //! Framing (BLK-8, BLK-21): the readable segments are one byte stream whose first 16 bytes are
 //! the header (`type`, `reserved`, ignored, `sector`) and the rest the request's data; the
 //! writable segments one byte stream whose last byte is the status and the rest the data.
-//! Any split is served: a `reader` walks the readable segments with DMA reads of at most
-//! 4 KiB that never leave a segment (up to 4 in flight) and packs their bytes into 64-bit
-//! words; a `writer`
-//! does the same in reverse for the writable ones. Nothing is ever written into a readable
-//! segment (BLK-22): every write goes to a writable segment or the status byte.
+//! Any split is served: a [`SegmentReader`] walks the readable segments with DMA reads of at
+//! most 4 KiB that never leave a segment (up to 4 in flight) and packs their bytes into 64-bit
+//! words; a [`SegmentWriter`] does the same in reverse for the writable ones. Nothing is ever
+//! written into a readable segment (BLK-22): every write goes to a writable segment or the
+//! status byte.
 //!
 //! | type | needs | done with |
 //! |---|---|---|
@@ -50,6 +50,7 @@
 
 use super::store::StoreClientPort;
 use super::{types, BlkConfig};
+use crate::device::segments::{SegReaderCtl, SegWriterCtl, SegmentReader, SegmentWriter};
 use crate::dma::DmaClientPort;
 use rust_hdl::prelude::*;
 
@@ -81,14 +82,14 @@ pub struct BlkRequest {
     pub writeback: Signal<In, bool>,
     pub dma: DmaClientPort,
     pub st: StoreClientPort,
-    _cfg: BlkConfig,
-    _function: bool,
+    engine: BlkRequestEngine,
+    reader: SegmentReader,
+    writer: SegmentWriter,
 }
 
 impl BlkRequest {
     /// The request engine of a blk device on function `function` (its DMA requester).
     pub fn new(cfg: &BlkConfig, function: bool) -> Self {
-        cfg.validate();
         BlkRequest {
             clock: Default::default(),
             reset: Default::default(),
@@ -116,8 +117,9 @@ impl BlkRequest {
             writeback: Default::default(),
             dma: Default::default(),
             st: Default::default(),
-            _cfg: cfg.clone(),
-            _function: function,
+            engine: BlkRequestEngine::new(cfg, function),
+            reader: Default::default(),
+            writer: Default::default(),
         }
     }
 }
@@ -129,8 +131,178 @@ impl Default for BlkRequest {
 }
 
 impl Logic for BlkRequest {
+    #[hdl_gen]
     fn update(&mut self) {
-        panic!("BlkRequest is simulated through Verilator only (ferrio-sim)");
+        self.engine.clock.next = self.clock.val();
+        self.engine.reset.next = self.reset.val();
+        self.engine.seg_valid.next = self.seg_valid.val();
+        self.seg_ready.next = self.engine.seg_ready.val();
+        self.engine.seg_queue.next = self.seg_queue.val();
+        self.engine.seg_token.next = self.seg_token.val();
+        self.engine.seg_addr.next = self.seg_addr.val();
+        self.engine.seg_len.next = self.seg_len.val();
+        self.engine.seg_write.next = self.seg_write.val();
+        self.engine.seg_last.next = self.seg_last.val();
+        self.done_valid.next = self.engine.done_valid.val();
+        self.engine.done_ready.next = self.done_ready.val();
+        self.done_queue.next = self.engine.done_queue.val();
+        self.done_token.next = self.engine.done_token.val();
+        self.done_len.next = self.engine.done_len.val();
+        self.done_more.next = self.engine.done_more.val();
+        self.idle.next = self.engine.idle.val();
+        self.needs_reset.next = self.engine.needs_reset.val();
+        self.engine.flush_on.next = self.flush_on.val();
+        self.engine.discard_on.next = self.discard_on.val();
+        self.engine.write_zeroes_on.next = self.write_zeroes_on.val();
+        self.engine.secure_erase_on.next = self.secure_erase_on.val();
+        self.engine.lifetime_on.next = self.lifetime_on.val();
+        self.engine.writeback.next = self.writeback.val();
+        StoreClientPort::link(&mut self.st, &mut self.engine.st);
+        self.reader.clock.next = self.clock.val();
+        self.reader.reset.next = self.reset.val();
+        self.writer.clock.next = self.clock.val();
+        self.writer.reset.next = self.reset.val();
+        SegReaderCtl::join(&mut self.engine.rdr, &mut self.reader.ctl);
+        SegWriterCtl::join(&mut self.engine.wtr, &mut self.writer.ctl);
+        self.dma.rd_req_valid.next = self.reader.rd_req_valid.val();
+        self.reader.rd_req_ready.next = self.dma.rd_req_ready.val();
+        self.dma.rd_req_function.next = self.engine.wr_req_function.val();
+        self.dma.rd_req_address.next = self.reader.rd_req_address.val();
+        self.dma.rd_req_length.next = self.reader.rd_req_length.val();
+        self.reader.rd_valid.next = self.dma.rd_valid.val();
+        self.dma.rd_ready.next = self.reader.rd_ready.val();
+        self.reader.rd_data.next = self.dma.rd_data.val();
+        self.reader.rd_last.next = self.dma.rd_last.val();
+        self.reader.rd_error.next = self.dma.rd_error.val();
+        self.engine.w_req_valid.next = self.writer.wr_req_valid.val();
+        self.writer.wr_req_ready.next = self.engine.w_req_ready.val();
+        self.engine.w_req_address.next = self.writer.wr_req_address.val();
+        self.engine.w_req_length.next = self.writer.wr_req_length.val();
+        self.engine.w_valid.next = self.writer.wr_valid.val();
+        self.writer.wr_ready.next = self.engine.w_ready.val();
+        self.engine.w_data.next = self.writer.wr_data.val();
+        self.dma.wr_req_valid.next = self.engine.wr_req_valid.val();
+        self.engine.wr_req_ready.next = self.dma.wr_req_ready.val();
+        self.dma.wr_req_function.next = self.engine.wr_req_function.val();
+        self.dma.wr_req_address.next = self.engine.wr_req_address.val();
+        self.dma.wr_req_length.next = self.engine.wr_req_length.val();
+        self.dma.wr_valid.next = self.engine.wr_valid.val();
+        self.engine.wr_ready.next = self.dma.wr_ready.val();
+        self.dma.wr_data.next = self.engine.wr_data.val();
+        self.engine.wr_done.next = self.dma.wr_done.val();
+        self.engine.wr_error.next = self.dma.wr_error.val();
+    }
+}
+
+/// [`BlkRequest`]'s sequence: everything but the segment walks, which are its
+/// [`SegmentReader`]'s and [`SegmentWriter`]'s.
+#[derive(LogicBlock)]
+pub struct BlkRequestEngine {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, bool>,
+    pub seg_valid: Signal<In, bool>,
+    pub seg_ready: Signal<Out, bool>,
+    pub seg_queue: Signal<In, Bits<16>>,
+    pub seg_token: Signal<In, Bits<48>>,
+    pub seg_addr: Signal<In, Bits<64>>,
+    pub seg_len: Signal<In, Bits<32>>,
+    pub seg_write: Signal<In, bool>,
+    pub seg_last: Signal<In, bool>,
+    pub done_valid: Signal<Out, bool>,
+    pub done_ready: Signal<In, bool>,
+    pub done_queue: Signal<Out, Bits<16>>,
+    pub done_token: Signal<Out, Bits<48>>,
+    pub done_len: Signal<Out, Bits<32>>,
+    pub done_more: Signal<Out, bool>,
+    pub idle: Signal<Out, bool>,
+    pub needs_reset: Signal<Out, bool>,
+    pub flush_on: Signal<In, bool>,
+    pub discard_on: Signal<In, bool>,
+    pub write_zeroes_on: Signal<In, bool>,
+    pub secure_erase_on: Signal<In, bool>,
+    pub lifetime_on: Signal<In, bool>,
+    pub writeback: Signal<In, bool>,
+    pub rdr: SegReaderCtl,
+    pub wtr: SegWriterCtl,
+    pub w_req_valid: Signal<In, bool>,
+    pub w_req_ready: Signal<Out, bool>,
+    pub w_req_address: Signal<In, Bits<64>>,
+    pub w_req_length: Signal<In, Bits<16>>,
+    pub w_valid: Signal<In, bool>,
+    pub w_ready: Signal<Out, bool>,
+    pub w_data: Signal<In, Bits<64>>,
+    pub wr_req_valid: Signal<Out, bool>,
+    pub wr_req_ready: Signal<In, bool>,
+    pub wr_req_function: Signal<Out, bool>,
+    pub wr_req_address: Signal<Out, Bits<64>>,
+    pub wr_req_length: Signal<Out, Bits<16>>,
+    pub wr_valid: Signal<Out, bool>,
+    pub wr_ready: Signal<In, bool>,
+    pub wr_data: Signal<Out, Bits<64>>,
+    pub wr_done: Signal<In, bool>,
+    pub wr_error: Signal<In, bool>,
+    pub st: StoreClientPort,
+    _cfg: BlkConfig,
+    _function: bool,
+}
+
+impl BlkRequestEngine {
+    pub fn new(cfg: &BlkConfig, function: bool) -> Self {
+        cfg.validate();
+        BlkRequestEngine {
+            clock: Default::default(),
+            reset: Default::default(),
+            seg_valid: Default::default(),
+            seg_ready: Default::default(),
+            seg_queue: Default::default(),
+            seg_token: Default::default(),
+            seg_addr: Default::default(),
+            seg_len: Default::default(),
+            seg_write: Default::default(),
+            seg_last: Default::default(),
+            done_valid: Default::default(),
+            done_ready: Default::default(),
+            done_queue: Default::default(),
+            done_token: Default::default(),
+            done_len: Default::default(),
+            done_more: Default::default(),
+            idle: Default::default(),
+            needs_reset: Default::default(),
+            flush_on: Default::default(),
+            discard_on: Default::default(),
+            write_zeroes_on: Default::default(),
+            secure_erase_on: Default::default(),
+            lifetime_on: Default::default(),
+            writeback: Default::default(),
+            rdr: Default::default(),
+            wtr: Default::default(),
+            w_req_valid: Default::default(),
+            w_req_ready: Default::default(),
+            w_req_address: Default::default(),
+            w_req_length: Default::default(),
+            w_valid: Default::default(),
+            w_ready: Default::default(),
+            w_data: Default::default(),
+            wr_req_valid: Default::default(),
+            wr_req_ready: Default::default(),
+            wr_req_function: Default::default(),
+            wr_req_address: Default::default(),
+            wr_req_length: Default::default(),
+            wr_valid: Default::default(),
+            wr_ready: Default::default(),
+            wr_data: Default::default(),
+            wr_done: Default::default(),
+            wr_error: Default::default(),
+            st: Default::default(),
+            _cfg: cfg.clone(),
+            _function: function,
+        }
+    }
+}
+
+impl Logic for BlkRequestEngine {
+    fn update(&mut self) {
+        panic!("BlkRequestEngine is simulated through Verilator only (ferrio-sim)");
     }
 
     fn connect(&mut self) {
@@ -142,7 +314,16 @@ impl Logic for BlkRequest {
         self.done_more.connect();
         self.idle.connect();
         self.needs_reset.connect();
-        self.dma.connect_outputs();
+        self.rdr.connect_outputs();
+        self.wtr.connect_outputs();
+        self.w_req_ready.connect();
+        self.w_ready.connect();
+        self.wr_req_valid.connect();
+        self.wr_req_function.connect();
+        self.wr_req_address.connect();
+        self.wr_req_length.connect();
+        self.wr_valid.connect();
+        self.wr_data.connect();
         self.st.connect_outputs();
     }
 
@@ -235,145 +416,36 @@ initial begin
   g_flags = 32'h0; nr = 1'b0; idle_r = 1'b0;
 end
 
-// ---- reader: the readable segments as a stream of 64-bit words (`rw_*`)
-// Up to 4 reads in flight (a host round trip per 4 KiB read held OUT below the link rate);
-// their answers come back in request order, so a FIFO of each read's last-beat byte count is
-// all the packer needs.
-localparam R_IDLE = 2'd0, R_LOOK = 2'd1, R_CALC = 2'd2, R_REQ = 2'd3;
-reg [1:0] rs;
-reg [2:0] r_lastb [0:3];     // per read in flight: bytes in its last beat (0 = 8)
-reg [1:0] rq_w, rq_r;
-reg [2:0] r_out;             // reads in flight
-reg [5:0] r_idx;
-reg [31:0] r_off;
-reg [37:0] r_left;           // bytes of the current job not yet asked for
-reg [63:0] r_addr;
-reg [31:0] r_rem;            // bytes left in the segment after r_off
-reg [12:0] r_plen;
-reg [55:0] racc;             // bytes waiting to fill a word
-reg [2:0] rcnt;
-reg ro_v;
-reg [63:0] ro_d;
-initial begin
-  for (i = 0; i < 4; i = i + 1) r_lastb[i] = 3'h0;
-  rq_w = 2'd0; rq_r = 2'd0; r_out = 3'h0;
-  rs = R_IDLE; r_idx = 6'h0; r_off = 32'h0; r_left = 38'h0; r_addr = 64'h0; r_rem = 32'h0;
-  r_plen = 13'h0; racc = 56'h0; rcnt = 3'h0; ro_v = 1'b0; ro_d = 64'h0;
-end
-wire [95:0] r_ent = tbl[r_idx];
-wire [37:0] r_rem38 = {6'h0, r_rem};
-wire [37:0] r_m1 = (r_rem38 < r_left) ? r_rem38 : r_left;
-wire [12:0] r_pl = (r_m1 > 38'd4096) ? 13'd4096 : r_m1[12:0];
-wire [2:0] r_head_lastb = r_lastb[rq_r];
-wire [3:0] r_vb = (dma$rd_last & (r_head_lastb != 3'h0)) ? {1'b0, r_head_lastb} : 4'd8;
-reg [63:0] r_mask;
-always @(*) case (r_vb)
-  4'd1: r_mask = 64'h00000000000000ff;
-  4'd2: r_mask = 64'h000000000000ffff;
-  4'd3: r_mask = 64'h0000000000ffffff;
-  4'd4: r_mask = 64'h00000000ffffffff;
-  4'd5: r_mask = 64'h000000ffffffffff;
-  4'd6: r_mask = 64'h0000ffffffffffff;
-  4'd7: r_mask = 64'h00ffffffffffffff;
-  default: r_mask = 64'hffffffffffffffff;
-endcase
-wire [119:0] rcomb = {64'h0, racc} | ({56'h0, dma$rd_data & r_mask} << {rcnt, 3'b000});
-wire [4:0] rsum = {2'b00, rcnt} + {1'b0, r_vb};
-wire rw_ready = (ms == M_HDR) | (ms == M_RANGE) | ((ms == M_OUT) & st$wr_ready);
-wire rw_take = ro_v & rw_ready;
-wire r_beat = (r_out != 3'h0) & dma$rd_valid & (~ro_v | rw_ready);
-wire r_idle = (rs == R_IDLE) & (r_left == 38'h0) & (r_out == 3'h0) & ~ro_v;
-wire r_push = (rs == R_REQ) & dma$rd_req_ready;
-wire r_pop = r_beat & dma$rd_last;
+reg dma_wr_req_valid;        // the write request offered (the writer's or the status byte's)
+// ---- the segment walks (SegmentReader `rdr`, SegmentWriter `wtr`) and their table lookups
+// (registered, as they expect); the table has 64 entries
+reg [95:0] r_ent, w_ent;
+initial begin r_ent = 96'h0; w_ent = 96'h0; end
 always @(posedge clock) begin
-  if (reset) begin
-    rs <= R_IDLE;
-    ro_v <= 1'b0;
-    r_out <= 3'h0;
-    rq_w <= 2'd0;
-    rq_r <= 2'd0;
-  end else begin
-    if (rw_take) ro_v <= 1'b0;
-    r_out <= r_out + {2'h0, r_push} - {2'h0, r_pop};
-    if (r_push) begin
-      r_lastb[rq_w] <= r_plen[2:0];
-      rq_w <= rq_w + 2'd1;
-    end
-    if (r_pop) rq_r <= rq_r + 2'd1;
-    if (r_beat) begin
-      if (rsum >= 5'd8) begin
-        ro_d <= rcomb[63:0];
-        ro_v <= 1'b1;
-        racc <= rcomb[119:64];
-        rcnt <= rsum[2:0];
-      end else begin
-        racc <= rcomb[55:0];
-        rcnt <= rsum[2:0];
-      end
-    end
-    case (rs)
-      R_IDLE: if ((r_left != 38'h0) & (r_out != 3'd4)) rs <= R_LOOK;
-      R_LOOK: begin
-        r_addr <= r_ent[63:0] + {32'h0, r_off};
-        r_rem <= r_ent[95:64] - r_off;
-        rs <= R_CALC;
-      end
-      R_CALC: if (r_rem == 32'h0) begin
-        // a segment used up (or empty): the next one
-        r_idx <= r_idx + 6'd1;
-        r_off <= 32'h0;
-        rs <= R_LOOK;
-      end else begin
-        r_plen <= r_pl;
-        rs <= R_REQ;
-      end
-      R_REQ: if (dma$rd_req_ready) begin
-        r_left <= r_left - {25'h0, r_plen};
-        if (r_rem == {19'h0, r_plen}) begin
-          // the segment is used up: the next read starts in the next one
-          r_idx <= r_idx + 6'd1;
-          r_off <= 32'h0;
-        end else r_off <= r_off + {19'h0, r_plen};
-        rs <= R_IDLE;
-      end
-    endcase
-    // a new job: the header
-    if (ms == M_CHECK) begin
-      r_idx <= 6'h0;
-      r_off <= 32'h0;
-      rcnt <= 3'h0;
-      racc <= 56'h0;
-    end
-    if ((ms == M_CHECK) & ~(overflow | (r_total < 38'd16) | ~has_status)) r_left <= 38'd16;
-    else if ((ms == M_DECODE) & ~dma_err) r_left <= r_job;
-    else if ((ms == M_ZERO) & ~st_busy & ~st_err & (ranges != 38'd1)) r_left <= 38'd16;
-  end
+  r_ent <= tbl[rdr$ent_index[5:0]];
+  w_ent <= tbl[wtr$ent_index[5:0]];
 end
-
-// ---- writer: a stream of 64-bit words (`sw_*`) into the writable segments
-localparam W_IDLE = 3'd0, W_LOOK = 3'd1, W_CALC = 3'd2, W_REQ = 3'd3, W_DATA = 3'd4;
-reg [2:0] ws;
-reg [5:0] w_idx;
-reg [31:0] w_off;
-reg [37:0] w_left;
-reg [63:0] w_addr;
-reg [31:0] w_rem;
-reg [12:0] w_plen;
-reg [12:0] w_pleft;          // bytes of the current piece still to send
-reg [119:0] wacc;
-reg [3:0] wcnt;
+wire unused_idx = &{1'b0, rdr$ent_index[8:6], wtr$ent_index[8:6]};
+// the reader's words (`ro_*`) go to the header, a range, or the store
+wire rw_ready = (ms == M_HDR) | (ms == M_RANGE) | ((ms == M_OUT) & st$wr_ready);
+wire ro_v = rdr$out_valid;
+wire [63:0] ro_d = rdr$out_data;
+wire rw_take = ro_v & rw_ready;
+// reader jobs: the header, then the request's data, then each further range
+reg r_job_go;
+reg [37:0] r_job_len;
+always @(*) begin
+  r_job_go = 1'b0;
+  r_job_len = 38'd16;
+  if ((ms == M_CHECK) & ~(overflow | (r_total < 38'd16) | ~has_status)) r_job_go = 1'b1;
+  else if ((ms == M_DECODE) & ~dma_err) begin r_job_go = 1'b1; r_job_len = r_job; end
+  else if ((ms == M_ZERO) & ~st_busy & ~st_err & (ranges != 38'd1)) r_job_go = 1'b1;
+end
+// the writer's source: the store's words, the serial (GET_ID) or the lifetime structure
 reg [1:0] src;
 reg [1:0] src_i;
-reg [6:0] w_out;             // writes asked for and not yet done
-initial begin
-  ws = W_IDLE; w_idx = 6'h0; w_off = 32'h0; w_left = 38'h0; w_addr = 64'h0; w_rem = 32'h0;
-  w_plen = 13'h0; w_pleft = 13'h0; wacc = 120'h0; wcnt = 4'h0; src = SRC_STORE; src_i = 2'd0;
-  w_out = 7'h0;
-end
-wire [95:0] w_ent = tbl[w_idx];
-wire [37:0] w_rem38 = {6'h0, w_rem};
-wire [37:0] w_m1 = (w_rem38 < w_left) ? w_rem38 : w_left;
-wire [12:0] w_pl = (w_m1 > 38'd4096) ? 13'd4096 : w_m1[12:0];
+reg [6:0] w_out;             // writes asked for and not yet done (the status byte's too)
+initial begin src = SRC_STORE; src_i = 2'd0; w_out = 7'h0; end
 reg sw_valid;
 reg [63:0] sw_data;
 always @(*) begin
@@ -391,81 +463,18 @@ always @(*) begin
     default: begin sw_valid = 1'b1; sw_data = LIFE; end
   endcase
 end
-wire [3:0] need = (w_pleft >= 13'd8) ? 4'd8 : w_pleft[3:0];
-wire pull = (ws == W_DATA) & sw_valid & (wcnt <= 4'd7);
-wire [119:0] wcomb = wacc | (pull ? ({56'h0, sw_data} << {wcnt[2:0], 3'b000}) : 120'h0);
-wire [4:0] wavail = {1'b0, wcnt} + (pull ? 5'd8 : 5'd0);
-wire can_emit = (ws == W_DATA) & (wavail >= {1'b0, need});
-wire w_beat = can_emit & dma$wr_ready;
-reg [119:0] wrest;
-always @(*) case (need)
-  4'd1: wrest = {8'h0, wcomb[119:8]};
-  4'd2: wrest = {16'h0, wcomb[119:16]};
-  4'd3: wrest = {24'h0, wcomb[119:24]};
-  4'd4: wrest = {32'h0, wcomb[119:32]};
-  4'd5: wrest = {40'h0, wcomb[119:40]};
-  4'd6: wrest = {48'h0, wcomb[119:48]};
-  4'd7: wrest = {56'h0, wcomb[119:56]};
-  default: wrest = {64'h0, wcomb[119:64]};
-endcase
-wire w_idle = (ws == W_IDLE) & (w_left == 38'h0);
-wire wr_req_take = dma$wr_req_valid & dma$wr_req_ready;
+wire pull = wtr$src_pull;
+wire w_idle = wtr$idle;
+wire r_idle = rdr$idle;
+wire wr_req_take = dma_wr_req_valid & wr_req_ready;
 always @(posedge clock) begin
-  if (reset) begin
-    ws <= W_IDLE;
-    w_out <= 7'h0;
-  end else begin
-    w_out <= w_out + {6'h0, wr_req_take} - {6'h0, dma$wr_done};
+  if (reset) w_out <= 7'h0;
+  else begin
+    w_out <= w_out + {6'h0, wr_req_take} - {6'h0, wr_done};
     if (pull & (src == SRC_ID)) src_i <= src_i + 2'd1;
-    if (w_beat) begin
-      wacc <= wrest;
-      wcnt <= wavail[3:0] - need;
-      w_pleft <= w_pleft - {9'h0, need};
-    end else if (pull) begin
-      wacc <= wcomb;
-      wcnt <= wavail[3:0];
-    end
-    case (ws)
-      W_IDLE: if (w_left != 38'h0) ws <= W_LOOK;
-      W_LOOK: begin
-        w_addr <= w_ent[63:0] + {32'h0, w_off};
-        w_rem <= w_ent[95:64] - w_off;
-        ws <= W_CALC;
-      end
-      W_CALC: if (w_rem == 32'h0) begin
-        w_idx <= w_idx + 6'd1;
-        w_off <= 32'h0;
-        ws <= W_LOOK;
-      end else begin
-        w_plen <= w_pl;
-        ws <= W_REQ;
-      end
-      W_REQ: if (dma$wr_req_ready) begin
-        w_left <= w_left - {25'h0, w_plen};
-        w_off <= w_off + {19'h0, w_plen};
-        w_rem <= w_rem - {19'h0, w_plen};
-        w_pleft <= w_plen;
-        ws <= W_DATA;
-      end
-      W_DATA: if (w_beat & (w_pleft == {9'h0, need})) begin
-        if (w_rem == 32'h0) begin
-          w_idx <= w_idx + 6'd1;
-          w_off <= 32'h0;
-        end
-        ws <= W_IDLE;
-      end
-      default: ws <= W_IDLE;
-    endcase
-    if (ms == M_CHECK) begin
-      w_idx <= n_rd;
-      w_off <= 32'h0;
-    end
     if ((ms == M_DECODE) & ~dma_err) begin
-      w_left <= w_job;
       src <= w_src;
       src_i <= 2'd0;
-      wacc <= 120'h0;
-      wcnt <= 4'h0;
     end
   end
 end
@@ -543,7 +552,7 @@ always @(posedge clock) begin
       st_busy <= 1'b0;
       if (st$error) st_err <= 1'b1;
     end
-    if ((r_beat & dma$rd_last & dma$rd_error) | (dma$wr_done & dma$wr_error)) dma_err <= 1'b1;
+    if (rdr$err | (wr_done & wr_error)) dma_err <= 1'b1;
     case (ms)
       M_COLLECT: if (seg_valid) begin
         if (n_segs[6]) overflow <= 1'b1;
@@ -642,8 +651,8 @@ always @(posedge clock) begin
           ms <= M_RANGE;
         end
       end
-      M_STATUS: if (dma$wr_req_ready) ms <= M_STATUS_D;
-      M_STATUS_D: if (dma$wr_ready) ms <= M_WAITW;
+      M_STATUS: if (wr_req_ready) ms <= M_STATUS_D;
+      M_STATUS_D: if (wr_ready) ms <= M_WAITW;
       M_WAITW: if ((w_out == 7'h0) & ~wr_req_take) ms <= dma_err ? M_FAULT : M_DONE;
       M_FAULT: begin
         nr <= 1'b1;
@@ -676,18 +685,33 @@ always @(*) begin
   done_more = 1'b0;
   idle = idle_r;
   needs_reset = nr;
-  // DMA: the reader's reads; the writer's writes, then the status byte
-  dma$rd_req_valid = (rs == R_REQ);
-  dma$rd_req_function = @FN@;
-  dma$rd_req_address = r_addr;
-  dma$rd_req_length = {3'h0, r_plen};
-  dma$rd_ready = (r_out != 3'h0) & (~ro_v | rw_ready);
-  dma$wr_req_valid = (ws == W_REQ) | (ms == M_STATUS);
-  dma$wr_req_function = @FN@;
-  dma$wr_req_address = (ms == M_STATUS) ? status_addr : w_addr;
-  dma$wr_req_length = (ms == M_STATUS) ? 16'd1 : {3'h0, w_plen};
-  dma$wr_valid = can_emit | (ms == M_STATUS_D);
-  dma$wr_data = (ms == M_STATUS_D) ? {56'h0, stat} : wcomb[63:0];
+  // the reader: the header, the request's data, ranges
+  rdr$start = (ms == M_CHECK);
+  rdr$start_index = 9'h0;
+  rdr$job = r_job_go;
+  rdr$job_len = r_job_len;
+  rdr$ent_addr = r_ent[63:0];
+  rdr$ent_len = r_ent[95:64];
+  rdr$out_ready = rw_ready;
+  // the writer: from the first writable segment, the request's data
+  wtr$start = (ms == M_CHECK);
+  wtr$start_index = {3'h0, n_rd};
+  wtr$job = (ms == M_DECODE) & ~dma_err;
+  wtr$job_len = w_job;
+  wtr$ent_addr = w_ent[63:0];
+  wtr$ent_len = w_ent[95:64];
+  wtr$src_valid = sw_valid;
+  wtr$src_data = sw_data;
+  // DMA writes: the writer's, then the status byte
+  dma_wr_req_valid = w_req_valid | (ms == M_STATUS);
+  wr_req_valid = dma_wr_req_valid;
+  wr_req_function = @FN@;
+  wr_req_address = (ms == M_STATUS) ? status_addr : w_req_address;
+  wr_req_length = (ms == M_STATUS) ? 16'd1 : w_req_length;
+  wr_valid = w_valid | (ms == M_STATUS_D);
+  wr_data = (ms == M_STATUS_D) ? {56'h0, stat} : w_data;
+  w_req_ready = wr_req_ready & (ms != M_STATUS);
+  w_ready = wr_ready & (ms != M_STATUS_D);
   // the store
   st$req_valid = st_v;
   st$req_op = st_op;
