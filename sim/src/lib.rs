@@ -9,6 +9,7 @@
 //! checker, virtio drivers) beside these.
 
 pub mod blk;
+pub mod dma_server;
 pub mod host;
 pub mod model;
 pub mod net;

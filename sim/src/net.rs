@@ -3,13 +3,14 @@
 //!
 //! | part | plays |
 //! |---|---|
-//! | [`DmaServer`] | the DMA engine at the device's DMA port, over host memory with its access checker: the device may read only what the driver made readable and write only what it made writable |
+//! | [`DmaServer`] (`dma_server.rs`) | the DMA engine at the device's DMA port, over host memory with its access checker: the device may read only what the driver made readable and write only what it made writable |
 //! | [`NetBench`] | the queue engine's segment stream (respecting `want`) and completion port, the transport's device-configuration window and resets, the negotiated features; the driver's side ([`NetBench::post_tx`], [`NetBench::post_rx`], [`NetBench::ctrl`]); and the MAC side: frames the device sends are collected ([`NetBench::sent`]), frames for it are queued ([`NetBench::inject`]); `loopback` feeds the one into the other |
 //!
 //! Random stalls on the handshakes come from a seeded generator, so each run is repeatable.
 //! The MAC side never stalls the receive port (a MAC cannot wait).
 
-use crate::blk::DmaServer;
+use crate::blk::Layout;
+use crate::dma_server::DmaServer;
 use crate::host::memory::Access;
 use crate::models::NetDevice;
 use ferrio_hdl::device::net::NetConfig;
@@ -307,7 +308,7 @@ impl NetBench {
         }
     }
 
-    /// Run until the device sent `n` frames and the receive port is drained.
+    /// Run until the device has sent `n` frames in all (panics after `limit` cycles).
     pub fn run_until_sent(&mut self, n: usize, limit: u64) {
         let end = self.now + limit;
         while self.sent.len() < n {
@@ -378,13 +379,7 @@ impl NetBench {
 
     /// Cut `total` bytes into `parts` random pieces (some may be empty).
     pub fn cuts(&mut self, total: u32, parts: usize) -> Vec<u32> {
-        let mut p: Vec<u32> = (0..parts.max(1) - 1)
-            .map(|_| self.rng.gen_range(0..=total))
-            .collect();
-        p.push(0);
-        p.push(total);
-        p.sort();
-        p.windows(2).map(|w| w[1] - w[0]).collect()
+        Layout::cut(&mut self.rng, total, parts)
     }
 
     /// Post a transmit buffer on pair `pair`'s transmit queue: `hdr` then `frame`, cut into

@@ -418,13 +418,14 @@ end
 
 reg dma_wr_req_valid;        // the write request offered (the writer's or the status byte's)
 // ---- the segment walks (SegmentReader `rdr`, SegmentWriter `wtr`) and their table lookups
-// (registered, as they expect); the table has 64 entries
+// (registered, as they expect)
 reg [95:0] r_ent, w_ent;
 initial begin r_ent = 96'h0; w_ent = 96'h0; end
 always @(posedge clock) begin
   r_ent <= tbl[rdr$ent_index[5:0]];
   w_ent <= tbl[wtr$ent_index[5:0]];
 end
+// the table has 64 entries
 wire unused_idx = &{1'b0, rdr$ent_index[8:6], wtr$ent_index[8:6]};
 // the reader's words (`ro_*`) go to the header, a range, or the store
 wire rw_ready = (ms == M_HDR) | (ms == M_RANGE) | ((ms == M_OUT) & st$wr_ready);

@@ -86,6 +86,8 @@ wire addr_ok = (cls == 8'd1) & (cmd == 8'd1) & (len == 38'd8) & (ctrl_rx_on | ma
 wire table_go = (cls == 8'd1) & (cmd == 8'd0) & ctrl_rx_on & (len <= 38'd512) & (uc_end + 38'd4 <= len);
 wire ann_ok = (cls == 8'd3) & (cmd == 8'd0) & (len == 38'd2) & announce_on;
 wire pairs_ok = (cls == 8'd4) & (cmd == 8'd0) & (len == 38'd4) & mq_on & (arg16 >= 16'd1) & (arg16 <= {13'h0, MAXP});
+// VQ_PAIRS_SET accepts at most MAXP (<= 4), checked on all 16 bits; a 512-byte command's
+// fields end inside word 63
 wire unused_arg = &{1'b0, arg16[15:3], t_w[6]};
 
 // the ack write: one outstanding at most

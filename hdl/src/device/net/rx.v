@@ -174,6 +174,8 @@ wire [15:0] p_room = dtotal - pacc;
 wire [15:0] p_len = (bent_total < p_room) ? bent_total : p_room;
 // a flush may run when no frame is being written
 wire flushing = resetting | qr_rx;
+// bytes of buffers given back this cycle
+wire [23:0] rel_bytes = (ds == D_RELEASE) ? pbytes : ((ds == D_DISCARD) & done_ready) ? {8'h0, bent_total} : 24'h0;
 wire plan_end = (pacc + p_len >= dtotal) | ~mrg_on;
 
 // ---- frame words from the FIFO into a one-word prefetch (registered read)
@@ -286,7 +288,7 @@ always @(posedge clock) begin
       D_FLUSH: begin
         for (i = 0; i < 4; i = i + 1)
           if (resetting | (qr_rx & (qr_k == i[1:0]))) begin
-            s_r[i] <= s_w[i]; b_r[i] <= b_w[i]; bytes[i] <= 24'h0;
+            s_r[i] <= s_w[i]; b_r[i] <= b_w[i];
           end
         ds <= D_IDLE;
       end
@@ -347,7 +349,6 @@ always @(posedge clock) begin
       D_RELEASE: begin
         b_r[dk] <= b_r[dk] + pn;
         s_r[dk] <= s_r[dk] + psegs;
-        bytes[dk] <= bytes[dk] - pbytes;
         mq_r <= mq_r + 4'd1;
         ds <= D_IDLE;
       end
@@ -361,15 +362,15 @@ always @(posedge clock) begin
       D_DISCARD: if (done_ready) begin
         b_r[dk] <= b_r[dk] + 7'd1;
         s_r[dk] <= s_r[dk] + {2'h0, bent_nseg};
-        bytes[dk] <= bytes[dk] - {8'h0, bent_total};
         ds <= D_WAIT;
       end
       default: ds <= D_IDLE;
     endcase
-    // the cached byte count grows with each buffer (after the case: a release may coincide)
-    if (seg_take & seg_last) bytes[sk] <= bytes[sk] + {8'h0, b_sat}
-        - (((ds == D_RELEASE) & (dk == sk)) ? pbytes : 24'h0)
-        - (((ds == D_DISCARD) & done_ready & (dk == sk)) ? {8'h0, bent_total} : 24'h0);
+    // the cached byte count: each buffer taken adds, each released takes away, a flush clears
+    for (i = 0; i < 4; i = i + 1)
+      if ((ds == D_FLUSH) & (resetting | (qr_rx & (qr_k == i[1:0])))) bytes[i] <= 24'h0;
+      else bytes[i] <= bytes[i] + (((sk == i[1:0]) & seg_take & seg_last) ? {8'h0, b_sat} : 24'h0)
+                                - ((dk == i[1:0]) ? rel_bytes : 24'h0);
     mq_n <= mq_n + {4'h0, m_push} - {4'h0, (ds == D_RELEASE) | (ds == D_SKIP)};
     idle_r <= (ds == D_IDLE) & (b_w[0] == b_r[0]) & (b_w[1] == b_r[1]) &
               (b_w[2] == b_r[2]) & (b_w[3] == b_r[3]) & (c_nseg == 7'h0) & ~seg_valid;
