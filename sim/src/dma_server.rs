@@ -271,4 +271,3 @@ impl Default for DmaServer {
         Self::new()
     }
 }
-

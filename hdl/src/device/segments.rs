@@ -13,7 +13,7 @@
 //! | `job`, `job_len[37:0]` | in | pulse: move `job_len` more bytes, continuing where the last job stopped (only while idle; the writer's packer is emptied) |
 //! | `ent_index[8:0]` | out | the table entry the block wants |
 //! | `ent_addr[63:0]`, `ent_len[31:0]` | in | that entry as it was a cycle earlier (a registered lookup: block RAM or a register after LUT RAM) |
-//! | `idle` | out | the job is done: for the reader, every word delivered; for the writer, every write requested (the engine counts `wr_done`) |
+//! | `idle` | out | the job is done: for the reader, every word delivered; for the writer, every write requested and its data handed over (the engine counts `wr_done`) |
 //!
 //! Requests never leave a segment and are at most 4 KiB. Empty segments are skipped.
 //!
@@ -23,7 +23,7 @@
 //! is sent zero-padded. `err` pulses with the last beat of a read that failed (its bytes are
 //! delivered anyway; the engine decides).
 //!
-//! Writer: pulls source words (`src_valid`, `src_data`; `src_pull` takes one) into a 15-byte
+//! Writer: its write data leaves from a register (one beat a cycle). It pulls source words (`src_valid`, `src_data`; `src_pull` takes one) into a 15-byte
 //! packer and cuts them to the write requests' lengths and alignment. It may pull one word more
 //! than the job needs (the rest is discarded by the next job), so a source must offer words past
 //! its end or not care.
@@ -338,7 +338,12 @@ reg [12:0] w_plen;
 reg [12:0] w_pleft;          // bytes of the current write still to send
 reg [119:0] wacc;
 reg [3:0] wcnt;
+// the write data leaves from a register: the packer's `need` and `can_emit` through the DMA
+// arbiter into the engine's write slice was the card-with-blk's critical path
+reg o_v;
+reg [63:0] o_d;
 initial begin
+  o_v = 1'b0; o_d = 64'h0;
   ws = W_IDLE; w_idx = 9'h0; w_off = 32'h0; w_left = 38'h0; w_addr = 64'h0; w_rem = 32'h0;
   w_plen = 13'h0; w_pleft = 13'h0; wacc = 120'h0; wcnt = 4'h0;
 end
@@ -350,7 +355,7 @@ wire pull = (ws == W_DATA) & ctl$src_valid & (wcnt <= 4'd7);
 wire [119:0] wcomb = wacc | (pull ? ({56'h0, ctl$src_data} << {wcnt[2:0], 3'b000}) : 120'h0);
 wire [4:0] wavail = {1'b0, wcnt} + (pull ? 5'd8 : 5'd0);
 wire can_emit = (ws == W_DATA) & (wavail >= {1'b0, need});
-wire w_beat = can_emit & wr_ready;
+wire w_beat = can_emit & (~o_v | wr_ready);
 reg [119:0] wrest;
 always @(*) case (need)
   4'd1: wrest = {8'h0, wcomb[119:8]};
@@ -366,7 +371,12 @@ always @(posedge clock) begin
   if (reset) begin
     ws <= W_IDLE;
     w_left <= 38'h0;
+    o_v <= 1'b0;
   end else begin
+    if (w_beat) begin
+      o_v <= 1'b1;
+      o_d <= wcomb[63:0];
+    end else if (wr_ready) o_v <= 1'b0;
     if (w_beat) begin
       wacc <= wrest;
       wcnt <= wavail[3:0] - need;
@@ -422,11 +432,11 @@ end
 always @(*) begin
   ctl$ent_index = w_idx;
   ctl$src_pull = pull;
-  ctl$idle = (ws == W_IDLE) & (w_left == 38'h0);
+  ctl$idle = (ws == W_IDLE) & (w_left == 38'h0) & ~o_v;
   wr_req_valid = (ws == W_REQ);
   wr_req_address = w_addr;
   wr_req_length = {3'h0, w_plen};
-  wr_valid = can_emit;
-  wr_data = wcomb[63:0];
+  wr_valid = o_v;
+  wr_data = o_d;
 end
 "#;
