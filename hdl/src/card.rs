@@ -22,7 +22,8 @@
 //! | `fN_queue_irq`, `fN_queue_irq_index` | in | a used-buffer notification from outside the queue engine (the transport tests drive it); OR-ed with the engine's |
 //! | `fN_resetting`, `fN_queue_resetting`, `fN_queue_reset_index`, `fN_notify_*` | out | to function N's data path |
 //! | `fN_seg_*`, `fN_done_*` | out/in | function N's queue engine ([`PackedQueueEngine`]) to its device: buffers as segments, completions back |
-//! | `fN_features` | out | the device feature bits 0-23 negotiated on function N |
+//! | `fN_features` | out | the device feature bits negotiated on function N: bits 0-23 in `[23:0]`, bits 56-63 (virtio-net's RSS, HASH_REPORT, SPEED_DUPLEX) in `[31:24]` |
+//! | `fN_queue_hold` | in | per queue: the device takes no more of that queue's buffers now (the queue engine's `hold`) |
 //! | `fN_in_order` | out | IN_ORDER negotiated on function N: its device must complete each queue's buffers in the order it received them (the engine checks, PQ-18) |
 //! | `dma0`, `dma1` | client port | the DMA port of function N's device (docs/ARCHITECTURE.md, "DMA engine") |
 //! | `dma_unexpected`, `dma_timeout`, `dma_idle` | out | a completion dropped; a read ended by the completion timeout; nothing in flight |
@@ -83,6 +84,8 @@ pub struct Card {
     pub f1_queue_irq_index: Signal<In, Bits<16>>,
     pub f0_idle: Signal<In, bool>,
     pub f1_idle: Signal<In, bool>,
+    pub f0_queue_hold: Signal<In, Bits<16>>,
+    pub f1_queue_hold: Signal<In, Bits<16>>,
     pub f0_resetting: Signal<Out, bool>,
     pub f1_resetting: Signal<Out, bool>,
     pub f0_queue_resetting: Signal<Out, bool>,
@@ -113,8 +116,8 @@ pub struct Card {
     /// The completion is not the last buffer of its request (PQ-15).
     pub f0_done_more: Signal<In, bool>,
     /// Device feature bits 0-23 negotiated on function N (what its device obeys).
-    pub f0_features: Signal<Out, Bits<24>>,
-    pub f1_features: Signal<Out, Bits<24>>,
+    pub f0_features: Signal<Out, Bits<32>>,
+    pub f1_features: Signal<Out, Bits<32>>,
     pub f1_seg_valid: Signal<Out, bool>,
     pub f1_seg_ready: Signal<In, bool>,
     pub f1_seg_queue: Signal<Out, Bits<16>>,
@@ -199,6 +202,8 @@ impl Card {
             f1_queue_irq_index: Default::default(),
             f0_idle: Default::default(),
             f1_idle: Default::default(),
+            f0_queue_hold: Default::default(),
+            f1_queue_hold: Default::default(),
             f0_resetting: Default::default(),
             f1_resetting: Default::default(),
             f0_queue_resetting: Default::default(),
@@ -390,6 +395,7 @@ impl Logic for Card {
         self.q0.done_len.next = self.f0_done_len.val();
         self.q0.done_more.next = self.f0_done_more.val();
         self.q0.device_idle.next = self.f0_idle.val();
+        self.q0.hold.next = self.f0_queue_hold.val();
         self.q1.running.next = self.f1.running.val();
         self.q1.resetting.next = self.f1.resetting.val();
         self.q1.queue_resetting.next = self.f1.queue_resetting.val();
@@ -424,6 +430,7 @@ impl Logic for Card {
         self.q1.done_len.next = self.f1_done_len.val();
         self.q1.done_more.next = self.f1_done_more.val();
         self.q1.device_idle.next = self.f1_idle.val();
+        self.q1.hold.next = self.f1_queue_hold.val();
         self.dma_unexpected.next = self.dma.unexpected.val();
         self.dma_timeout.next = self.dma.timeout.val();
         self.dma_idle.next = self.dma.idle.val();

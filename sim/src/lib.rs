@@ -11,8 +11,10 @@
 pub mod blk;
 pub mod dma_server;
 pub mod host;
+pub mod mac_side;
 pub mod model;
 pub mod net;
+pub mod tap;
 pub mod tlp;
 
 pub use model::{waves_dir, waves_requested, Model, PortInfo, TopInfo};

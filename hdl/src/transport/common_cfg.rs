@@ -295,7 +295,7 @@ always @(*) begin
   indirect_on = drv_lo[{ind}];
   event_idx_on = drv_lo[{eidx}];
   in_order_on = drv_hi[{ino}];
-  device_features_on = drv_lo[23:0];
+  device_features_on = {{drv_hi[31:24], drv_lo[23:0]}};
 end
 ",
         pad = if n < 16 {

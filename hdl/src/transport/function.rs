@@ -31,7 +31,7 @@
 //! | `qb_index` -> `qb_size`, `qb_desc`, `qb_driver` | in/out | its used-side read port |
 //! | `q_enables` | out | `queue_enable` of every queue (bit q) |
 //! | `running`, `indirect_on`, `event_idx_on`, `in_order_on` | out | DRIVER_OK (it stays set while a reset is pending: `resetting` says that); INDIRECT_DESC, EVENT_IDX and IN_ORDER negotiated |
-//! | `device_features_on` | out | the negotiated device-type feature bits 0-23 (`driver_feature` bits the device offered and the driver accepted), for the device |
+//! | `device_features_on` | out | the negotiated device-type feature bits 0-23 in `[23:0]` and 56-63 in `[31:24]` (`driver_feature` bits the device offered and the driver accepted), for the device |
 //! | `msg_valid`, `msg_ready`, `msg_intx`, `msg_assert`, `msg_address`, `msg_data` | out/in/out | the next interrupt message: INTx assert/deassert, or an MSI-X write of `msg_data` to `msg_address`; held until `msg_ready` |
 //!
 //! Latency: `reg_done` two cycles after `reg_valid` for writes and three for reads, for every
@@ -106,7 +106,7 @@ pub struct VirtioPciFunction {
     pub indirect_on: Signal<Out, bool>,
     pub event_idx_on: Signal<Out, bool>,
     pub in_order_on: Signal<Out, bool>,
-    pub device_features_on: Signal<Out, Bits<24>>,
+    pub device_features_on: Signal<Out, Bits<32>>,
     _config: FunctionConfig,
     _msix: bool,
 }

@@ -19,6 +19,7 @@
 //! | `done_valid`, `done_ready`, `done_queue`, `done_token`, `done_len` | in/out/in/in/in | the device completed a buffer, having written `done_len` bytes into its writable segments; with `in_order_on` a device completes each queue's buffers in the order it received them |
 //! | `done_more` | in | with `done_valid`: this buffer is part of a multi-buffer request whose next buffer the device completes next, on the same queue (PQ-15) |
 //! | `device_idle` | in | the device holds no buffer |
+//! | `hold[15:0]` | in | per queue: the device cannot take more of that queue's buffers now; no scan of a held queue starts from the second cycle after `hold` rises (virtio-net's receive caches, docs/ARCHITECTURE.md "Receive buffers and `want`") |
 //! | `queue_irq`, `queue_irq_index` | out | pulse: a used-buffer notification for a queue (to the transport) |
 //! | `needs_reset` | out | pulse, registered: illegal input (or a device fault: a completion out of order with IN_ORDER, a multi-buffer request cut by another queue's completion); the engine stops fetching until the next reset |
 //! | `idle` | out | nothing in flight (the device included): a pending reset may complete; registered (one cycle after the fact) |
@@ -97,6 +98,7 @@ pub struct PackedQueueEngine {
     pub done_len: Signal<In, Bits<32>>,
     pub done_more: Signal<In, bool>,
     pub device_idle: Signal<In, bool>,
+    pub hold: Signal<In, Bits<16>>,
     pub queue_irq: Signal<Out, bool>,
     pub queue_irq_index: Signal<Out, Bits<16>>,
     pub needs_reset: Signal<Out, bool>,
@@ -145,6 +147,7 @@ impl PackedQueueEngine {
             done_len: Default::default(),
             done_more: Default::default(),
             device_idle: Default::default(),
+            hold: Default::default(),
             queue_irq: Default::default(),
             queue_irq_index: Default::default(),
             needs_reset: Default::default(),
@@ -298,7 +301,14 @@ initial qr_mask = 16'h0;
 always @(posedge clock)
   qr_mask <= (~reset & queue_resetting & (queue_reset_index < 16'd16)) ? (16'h1 << queue_reset_index[3:0]) : 16'h0;
 wire qr_first = queue_resetting & ~qr_seen;
-wire [15:0] ready_q = kick & q_enables & qmask & ~qr_mask;
+// queues the device holds, or being reset: one register, so `hold` adds no logic level in
+// front of the pick (the card's critical path); it acts a cycle late, which the device's
+// margin covers
+reg [15:0] blocked;
+initial blocked = 16'h0;
+always @(posedge clock)
+  blocked <= hold | ((~reset & queue_resetting & (queue_reset_index < 16'd16)) ? (16'h1 << queue_reset_index[3:0]) : 16'h0);
+wire [15:0] ready_q = kick & q_enables & qmask & ~blocked;
 wire [31:0] ready_twice = {ready_q, ready_q};
 wire [15:0] ready_rot = ready_twice[{1'b0, rr + 4'd1} +: 16];
 reg [3:0] pick_off;

@@ -13,6 +13,7 @@
 //! | [`side`] | the card's data-path and device ports, played by the model until issues 4-6 fill them |
 //! | [`enumerate`] | enumeration (capability walk, BAR sizing and assignment) and the `lspci -vv`-style dump |
 //! | [`virtio`] | the virtio-pci driver steps up to DRIVER_OK |
+//! | [`net_driver`] | the virtio-net driver's buffers and control commands on function 0 of `virtio_card` |
 
 pub mod device;
 pub mod dma;
@@ -20,12 +21,14 @@ pub mod dma_client;
 pub mod enumerate;
 pub mod link;
 pub mod memory;
+pub mod net_driver;
 pub mod ring;
 pub mod side;
 pub mod store;
 pub mod traffic;
 pub mod virtio;
 
+use crate::mac_side::MacSide;
 use crate::models::{Card, CardProxy, CardQ32k, VirtioCard};
 use crate::tlp::{bdf, from_beats, Beat, CplStatus, Kind, Malformed, Tlp};
 pub use device::Device;
@@ -36,19 +39,32 @@ pub use memory::{Access, HostMemory};
 pub use side::FunctionSide;
 pub use store::FileStore;
 
-/// The `virtio_card` top (the blk device inside, on function 1) with its storage port served
-/// by a [`FileStore`]. Function 1's entries of the host model's sides, clients and devices are
-/// unused with it.
+/// The `virtio_card` top (the net device inside on function 0, the blk device on function 1)
+/// with its storage port served by a [`FileStore`] and its frame ports by a [`MacSide`]. The
+/// host model's sides, clients and devices are unused with it (but `clients[0].idle`, which
+/// shows the DMA engine's `dma_idle`).
 pub struct VirtioCardHost {
     pub m: VirtioCard,
     pub store: FileStore,
+    /// The net device's MAC side (frames out and in, loopback, TAP).
+    pub mac: MacSide,
+    /// The Ethernet link the net device sees (`net_link_up`).
+    pub net_link_up: bool,
+    /// Probability that the MAC side stalls the transmit port a cycle.
+    pub mac_stall: f64,
+    rng: rand_chacha::ChaCha8Rng,
 }
 
 impl VirtioCardHost {
     pub fn new(store: FileStore) -> Self {
+        use rand::SeedableRng;
         VirtioCardHost {
             m: VirtioCard::new(),
             store,
+            mac: MacSide::default(),
+            net_link_up: true,
+            mac_stall: 0.1,
+            rng: rand_chacha::ChaCha8Rng::seed_from_u64(0xfe77),
         }
     }
 }
@@ -88,13 +104,20 @@ pub trait CardPort {
 /// Function 1's ports in [`card_port!`]: `model` when the host model plays its device (the
 /// `card` tops), `blk` when the blk device is inside and only its storage port is outside
 /// (`virtio_card`).
+/// Function 0's ports in [`card_port!`]: `model` when the host model plays its device, `net`
+/// when the net device is inside and only its frame ports are outside (`virtio_card`).
+macro_rules! f0_is {
+    (model, { $($m:tt)* }, { $($b:tt)* }) => { $($m)* };
+    (net, { $($m:tt)* }, { $($b:tt)* }) => { $($b)* };
+}
+
 macro_rules! f1_is {
     (model, { $($m:tt)* }, { $($b:tt)* }) => { $($m)* };
     (blk, { $($m:tt)* }, { $($b:tt)* }) => { $($b)* };
 }
 
 macro_rules! card_port {
-    ($t:ty, $f1:ident) => {
+    ($t:ty, $f0:ident, $f1:ident) => {
         impl CardPort for $t {
             fn cycle(
                 &mut self,
@@ -120,15 +143,35 @@ macro_rules! card_port {
                 self.set_rx_upper_only(b.upper_only as u64);
                 self.set_tx_ready(tx_ready as u64);
                 // Function ports: inputs for this cycle, then what the card shows.
-                let i0 = sides[0].inputs();
-                let d0 = devices[0].inputs();
-                self.set_f0_devcfg_done(i0.devcfg_done as u64);
-                self.set_f0_devcfg_rdata(i0.devcfg_rdata as u64);
-                self.set_f0_config_changed(i0.config_changed as u64);
-                self.set_f0_needs_reset(i0.needs_reset as u64);
-                self.set_f0_queue_irq(i0.queue_irq.is_some() as u64);
-                self.set_f0_queue_irq_index(i0.queue_irq.unwrap_or(0) as u64);
-                self.set_f0_idle((i0.idle && d0.idle) as u64);
+                f0_is!(
+                    $f0,
+                    {
+                        let i0 = sides[0].inputs();
+                        let d0 = devices[0].inputs();
+                        self.set_f0_devcfg_done(i0.devcfg_done as u64);
+                        self.set_f0_devcfg_rdata(i0.devcfg_rdata as u64);
+                        self.set_f0_config_changed(i0.config_changed as u64);
+                        self.set_f0_needs_reset(i0.needs_reset as u64);
+                        self.set_f0_queue_irq(i0.queue_irq.is_some() as u64);
+                        self.set_f0_queue_irq_index(i0.queue_irq.unwrap_or(0) as u64);
+                        self.set_f0_idle((i0.idle && d0.idle) as u64);
+                    },
+                    {
+                        use rand::Rng;
+                        let txf_ready = !self.rng.gen_bool(self.mac_stall);
+                        let mi = self.mac.inputs(txf_ready);
+                        let (rd, rn, rl) = mi.rx.unwrap_or((0, 0, false));
+                        let _ = (&sides, &devices);
+                        let up = self.net_link_up;
+                        self.set_net_link_up(up as u64);
+                        self.set_net_announce(0);
+                        self.set_net_txf_ready(txf_ready as u64);
+                        self.set_net_rxf_valid(mi.rx.is_some() as u64);
+                        self.set_net_rxf_data(rd);
+                        self.set_net_rxf_bytes(rn as u64);
+                        self.set_net_rxf_last(rl as u64);
+                    }
+                );
                 f1_is!(
                     $f1,
                     {
@@ -152,19 +195,26 @@ macro_rules! card_port {
                         self.set_blk_st_error(so.error as u64);
                     }
                 );
-                let o0 = side::Outputs {
-                    devcfg: (self.f0_devcfg_valid() == 1).then(|| side::DevCfgAccess {
-                        write: self.f0_devcfg_write() == 1,
-                        dw: self.f0_devcfg_dw() as u16,
-                        be: self.f0_devcfg_be() as u8,
-                        wdata: self.f0_devcfg_wdata() as u32,
-                    }),
-                    resetting: self.f0_resetting() == 1,
-                    queue_resetting: (self.f0_queue_resetting() == 1)
-                        .then(|| self.f0_queue_reset_index() as u16),
-                    notify: (self.f0_notify_valid() == 1)
-                        .then(|| (self.f0_notify_queue() as u16, self.f0_notify_next() as u16)),
-                };
+                f0_is!(
+                    $f0,
+                    {
+                        let o0 = side::Outputs {
+                            devcfg: (self.f0_devcfg_valid() == 1).then(|| side::DevCfgAccess {
+                                write: self.f0_devcfg_write() == 1,
+                                dw: self.f0_devcfg_dw() as u16,
+                                be: self.f0_devcfg_be() as u8,
+                                wdata: self.f0_devcfg_wdata() as u32,
+                            }),
+                            resetting: self.f0_resetting() == 1,
+                            queue_resetting: (self.f0_queue_resetting() == 1)
+                                .then(|| self.f0_queue_reset_index() as u16),
+                            notify: (self.f0_notify_valid() == 1).then(|| {
+                                (self.f0_notify_queue() as u16, self.f0_notify_next() as u16)
+                            }),
+                        };
+                    },
+                    {}
+                );
                 f1_is!(
                     $f1,
                     {
@@ -186,37 +236,43 @@ macro_rules! card_port {
                     {}
                 );
                 // The devices' DMA ports.
-                let c0 = clients[0].inputs();
-                let (rf, ra, rl) = c0.rd_req.unwrap_or((0, 0, 0));
-                self.set_dma0_rd_req_valid(c0.rd_req.is_some() as u64);
-                self.set_dma0_rd_req_function(rf as u64);
-                self.set_dma0_rd_req_address(ra);
-                self.set_dma0_rd_req_length(rl as u64);
-                self.set_dma0_rd_ready(c0.rd_ready as u64);
-                let (wf, wa, wl) = c0.wr_req.unwrap_or((0, 0, 0));
-                self.set_dma0_wr_req_valid(c0.wr_req.is_some() as u64);
-                self.set_dma0_wr_req_function(wf as u64);
-                self.set_dma0_wr_req_address(wa);
-                self.set_dma0_wr_req_length(wl as u64);
-                self.set_dma0_wr_valid(c0.wr_beat.is_some() as u64);
-                self.set_dma0_wr_data(c0.wr_beat.unwrap_or(0));
-                let co0 = dma_client::ClientOutputs {
-                    rd_req_ready: self.dma0_rd_req_ready() == 1,
-                    rd_beat: (self.dma0_rd_valid() == 1).then(|| {
-                        (
-                            self.dma0_rd_data(),
-                            self.dma0_rd_last() == 1,
-                            self.dma0_rd_error() == 1,
-                        )
-                    }),
-                    wr_req_ready: self.dma0_wr_req_ready() == 1,
-                    wr_ready: self.dma0_wr_ready() == 1,
-                    wr_done: self.dma0_wr_done() == 1,
-                    wr_error: self.dma0_wr_error() == 1,
-                    unexpected: self.dma_unexpected() == 1,
-                    timeout: self.dma_timeout() == 1,
-                    idle: self.dma_idle() == 1,
-                };
+                f0_is!(
+                    $f0,
+                    {
+                        let c0 = clients[0].inputs();
+                        let (rf, ra, rl) = c0.rd_req.unwrap_or((0, 0, 0));
+                        self.set_dma0_rd_req_valid(c0.rd_req.is_some() as u64);
+                        self.set_dma0_rd_req_function(rf as u64);
+                        self.set_dma0_rd_req_address(ra);
+                        self.set_dma0_rd_req_length(rl as u64);
+                        self.set_dma0_rd_ready(c0.rd_ready as u64);
+                        let (wf, wa, wl) = c0.wr_req.unwrap_or((0, 0, 0));
+                        self.set_dma0_wr_req_valid(c0.wr_req.is_some() as u64);
+                        self.set_dma0_wr_req_function(wf as u64);
+                        self.set_dma0_wr_req_address(wa);
+                        self.set_dma0_wr_req_length(wl as u64);
+                        self.set_dma0_wr_valid(c0.wr_beat.is_some() as u64);
+                        self.set_dma0_wr_data(c0.wr_beat.unwrap_or(0));
+                        let co0 = dma_client::ClientOutputs {
+                            rd_req_ready: self.dma0_rd_req_ready() == 1,
+                            rd_beat: (self.dma0_rd_valid() == 1).then(|| {
+                                (
+                                    self.dma0_rd_data(),
+                                    self.dma0_rd_last() == 1,
+                                    self.dma0_rd_error() == 1,
+                                )
+                            }),
+                            wr_req_ready: self.dma0_wr_req_ready() == 1,
+                            wr_ready: self.dma0_wr_ready() == 1,
+                            wr_done: self.dma0_wr_done() == 1,
+                            wr_error: self.dma0_wr_error() == 1,
+                            unexpected: self.dma_unexpected() == 1,
+                            timeout: self.dma_timeout() == 1,
+                            idle: self.dma_idle() == 1,
+                        };
+                    },
+                    {}
+                );
                 f1_is!(
                     $f1,
                     {
@@ -255,28 +311,43 @@ macro_rules! card_port {
                     {}
                 );
                 // The devices' buffer and completion ports.
-                let (dq, dt, dl, dm) = d0.done.unwrap_or((0, 0, 0, false));
-                self.set_f0_seg_ready(d0.seg_ready as u64);
-                self.set_f0_done_valid(d0.done.is_some() as u64);
-                self.set_f0_done_queue(dq as u64);
-                self.set_f0_done_token(dt as u64);
-                self.set_f0_done_len(dl as u64);
-                self.set_f0_done_more(dm as u64);
-                let do0 = device::DeviceOutputs {
-                    seg: (self.f0_seg_valid() == 1).then(|| {
-                        (
-                            self.f0_seg_queue() as u16,
-                            self.f0_seg_token(),
-                            device::Seg {
-                                addr: self.f0_seg_addr(),
-                                len: self.f0_seg_len() as u32,
-                                write: self.f0_seg_write() == 1,
-                            },
-                            self.f0_seg_last() == 1,
-                        )
-                    }),
-                    done_ready: self.f0_done_ready() == 1,
-                };
+                f0_is!(
+                    $f0,
+                    {
+                        let (dq, dt, dl, dm) = d0.done.unwrap_or((0, 0, 0, false));
+                        self.set_f0_seg_ready(d0.seg_ready as u64);
+                        self.set_f0_done_valid(d0.done.is_some() as u64);
+                        self.set_f0_done_queue(dq as u64);
+                        self.set_f0_done_token(dt as u64);
+                        self.set_f0_done_len(dl as u64);
+                        self.set_f0_done_more(dm as u64);
+                        let do0 = device::DeviceOutputs {
+                            seg: (self.f0_seg_valid() == 1).then(|| {
+                                (
+                                    self.f0_seg_queue() as u16,
+                                    self.f0_seg_token(),
+                                    device::Seg {
+                                        addr: self.f0_seg_addr(),
+                                        len: self.f0_seg_len() as u32,
+                                        write: self.f0_seg_write() == 1,
+                                    },
+                                    self.f0_seg_last() == 1,
+                                )
+                            }),
+                            done_ready: self.f0_done_ready() == 1,
+                        };
+                    },
+                    {
+                        let mac_rxf_ready = self.net_rxf_ready() == 1;
+                        let mac_tx = (self.net_txf_valid() == 1).then(|| {
+                            (
+                                self.net_txf_data(),
+                                self.net_txf_bytes() as usize,
+                                self.net_txf_last() == 1,
+                            )
+                        });
+                    }
+                );
                 f1_is!(
                     $f1,
                     {
@@ -324,11 +395,22 @@ macro_rules! card_port {
                     eop: self.tx_eop() == 1,
                     upper_only: self.tx_upper_only() == 1,
                 });
+                let dma_idle = self.dma_idle() == 1;
                 self.tick(1);
-                sides[0].observe(o0);
-                clients[0].observe(&c0, co0);
-                devices[0].observe(&d0, do0);
-                devices[0].step(&mut clients[0]);
+                f0_is!(
+                    $f0,
+                    {
+                        let _ = dma_idle;
+                        sides[0].observe(o0);
+                        clients[0].observe(&c0, co0);
+                        devices[0].observe(&d0, do0);
+                        devices[0].step(&mut clients[0]);
+                    },
+                    {
+                        self.mac.observe(&mi, mac_rxf_ready, mac_tx);
+                        clients[0].idle = dma_idle;
+                    }
+                );
                 f1_is!(
                     $f1,
                     {
@@ -353,10 +435,10 @@ macro_rules! card_port {
         }
     };
 }
-card_port!(Card, model);
-card_port!(CardProxy, model);
-card_port!(CardQ32k, model);
-card_port!(VirtioCardHost, blk);
+card_port!(Card, model, model);
+card_port!(CardProxy, model, model);
+card_port!(CardQ32k, model, model);
+card_port!(VirtioCardHost, net, blk);
 
 /// What came back for one request.
 #[derive(Debug, PartialEq, Eq)]

@@ -1,0 +1,145 @@
+//! [`MacSide`]: the Rust side of a net device's two MAC-side frame ports (`txf_*` out of the
+//! device, `rxf_*` into it), as the simulation serves them.
+//!
+//! | mode | what happens to a frame the device sends |
+//! |---|---|
+//! | collect (default) | kept in [`MacSide::sent`] for the test to check (a scripted peer: the test answers with [`MacSide::inject`]) |
+//! | `loopback` | also queued straight back into the receive port |
+//! | `tap` | also written to a Linux TAP interface; frames the kernel sends on it are queued into the receive port ([`crate::tap`]) |
+//!
+//! The receive port takes one beat a cycle and is never stalled (a MAC cannot wait): the
+//! side asserts that the device's `rxf_ready` is high. Frames go in no faster than 1 GbE
+//! line rate at a 125 MHz core clock (`line_rate`, on by default): one byte a cycle, so a
+//! frame of `n` bytes starts `max(n, 60) + 24` cycles after the one before (4 bytes of FCS,
+//! 8 of preamble, 12 of gap, as on the wire). Without it frames go back to back at 8 bytes a
+//! cycle, faster than any port the card has. `txf_ready` stalls at random with
+//! probability `stall` from the caller's seeded generator.
+
+use crate::tap::Tap;
+use std::collections::VecDeque;
+
+/// What the side drives into the device this cycle.
+#[derive(Clone, Copy, Debug)]
+pub struct MacInputs {
+    pub txf_ready: bool,
+    /// A receive beat: data, valid bytes (1..=8), last.
+    pub rx: Option<(u64, usize, bool)>,
+}
+
+pub struct MacSide {
+    /// Frames the device sent, oldest first.
+    pub sent: VecDeque<Vec<u8>>,
+    /// Frames waiting for the receive port.
+    to_rx: VecDeque<Vec<u8>>,
+    rx_beat: usize,
+    tx_frame: Vec<u8>,
+    /// Sent frames go straight back into the receive port.
+    pub loopback: bool,
+    /// Sent frames go to this TAP interface too, and its frames come in.
+    pub tap: Option<Tap>,
+    /// Frames received so far (all modes).
+    pub frames_in: u64,
+    /// Frames sent so far (all modes).
+    pub frames_out: u64,
+    /// Cycles until the TAP is polled again (reads are system calls: not every cycle).
+    poll_in: u32,
+    /// Pace received frames at 1 GbE line rate (see the module's doc).
+    pub line_rate: bool,
+    /// Cycles before the next frame may start.
+    rx_wait: u32,
+}
+
+impl Default for MacSide {
+    fn default() -> Self {
+        MacSide {
+            sent: VecDeque::new(),
+            to_rx: VecDeque::new(),
+            rx_beat: 0,
+            tx_frame: Vec::new(),
+            loopback: false,
+            tap: None,
+            frames_in: 0,
+            frames_out: 0,
+            poll_in: 0,
+            line_rate: true,
+            rx_wait: 0,
+        }
+    }
+}
+
+impl MacSide {
+    /// A frame into the receive port, after those already waiting.
+    pub fn inject(&mut self, frame: Vec<u8>) {
+        self.to_rx.push_back(frame);
+    }
+
+    /// Frames not yet fully given to the receive port.
+    pub fn rx_waiting(&self) -> usize {
+        self.to_rx.len()
+    }
+
+    /// This cycle's inputs; `txf_ready` is the caller's (random) choice.
+    pub fn inputs(&mut self, txf_ready: bool) -> MacInputs {
+        if let Some(t) = &mut self.tap {
+            if self.poll_in == 0 {
+                self.poll_in = 64;
+                while let Some(f) = t.recv() {
+                    self.to_rx.push_back(f);
+                }
+            } else {
+                self.poll_in -= 1;
+            }
+        }
+        if self.rx_wait > 0 {
+            self.rx_wait -= 1;
+            return MacInputs {
+                txf_ready,
+                rx: None,
+            };
+        }
+        let rx = self.to_rx.front().map(|f| {
+            let k = self.rx_beat;
+            let n = (f.len() - 8 * k).min(8);
+            let mut b = [0u8; 8];
+            b[..n].copy_from_slice(&f[8 * k..8 * k + n]);
+            (u64::from_le_bytes(b), n, 8 * k + n == f.len())
+        });
+        MacInputs { txf_ready, rx }
+    }
+
+    /// What the device did with this cycle's inputs: `rxf_ready` and the transmit beat it
+    /// offered (data, bytes, last), if any.
+    pub fn observe(&mut self, i: &MacInputs, rxf_ready: bool, tx: Option<(u64, usize, bool)>) {
+        if let Some((_, _, last)) = i.rx {
+            assert!(rxf_ready, "the receive port never stalls");
+            if last {
+                let n = self.to_rx.pop_front().map_or(0, |f| f.len());
+                if self.line_rate {
+                    self.rx_wait = (n.max(60) + 24 - n.div_ceil(8)) as u32;
+                }
+                self.rx_beat = 0;
+                self.frames_in += 1;
+            } else {
+                self.rx_beat += 1;
+            }
+        }
+        if let (true, Some((d, n, last))) = (i.txf_ready, tx) {
+            assert!(
+                (1..=8).contains(&n) && (last || n == 8),
+                "a full beat but the last"
+            );
+            self.tx_frame.extend_from_slice(&d.to_le_bytes()[..n]);
+            if last {
+                let f = std::mem::take(&mut self.tx_frame);
+                self.frames_out += 1;
+                if self.loopback {
+                    self.to_rx.push_back(f.clone());
+                }
+                if let Some(t) = &mut self.tap {
+                    t.send(&f);
+                }
+                self.sent.push_back(f);
+            }
+        }
+    }
+}
