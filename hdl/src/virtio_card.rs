@@ -247,6 +247,7 @@ impl Logic for VirtioCard {
         self.net.mq_on.next =
             self.card.f0_features.val().get_bit(22) | self.card.f0_features.val().get_bit(28);
         self.net.hash_report_on.next = self.card.f0_features.val().get_bit(25);
+        self.net.rss_feat_on.next = self.card.f0_features.val().get_bit(28);
         self.net.seg_valid.next = self.card.f0_seg_valid.val();
         self.card.f0_seg_ready.next = self.net.seg_ready.val();
         self.net.seg_queue.next = self.card.f0_seg_queue.val();

@@ -30,6 +30,7 @@ pub struct Negotiated {
     pub guest_announce: bool,
     pub mq: bool,
     pub hash_report: bool,
+    pub rss: bool,
 }
 
 impl Negotiated {
@@ -44,6 +45,20 @@ impl Negotiated {
         guest_announce: false,
         mq: true,
         hash_report: false,
+        rss: false,
+    };
+    /// Everything the default build offers, RSS and hash reporting included.
+    pub const ALL: Negotiated = Negotiated {
+        csum: true,
+        mrg_rxbuf: true,
+        ctrl_vq: true,
+        ctrl_rx: true,
+        ctrl_rx_extra: false,
+        ctrl_mac_addr: true,
+        guest_announce: false,
+        mq: true,
+        hash_report: true,
+        rss: true,
     };
     pub const NONE: Negotiated = Negotiated {
         csum: false,
@@ -55,6 +70,7 @@ impl Negotiated {
         guest_announce: false,
         mq: false,
         hash_report: false,
+        rss: false,
     };
 }
 
@@ -167,7 +183,8 @@ impl NetBench {
         self.m.set_rx_extra_on(n.ctrl_rx_extra as u64);
         self.m.set_mac_addr_on(n.ctrl_mac_addr as u64);
         self.m.set_announce_on(n.guest_announce as u64);
-        self.m.set_mq_on(n.mq as u64);
+        self.m.set_mq_on((n.mq || n.rss) as u64);
+        self.m.set_rss_feat_on(n.rss as u64);
         self.m.set_hash_report_on(n.hash_report as u64);
     }
 
@@ -182,7 +199,7 @@ impl NetBench {
 
     /// The control queue's index: 2N (NET-1).
     pub fn ctrl_queue(&self) -> u16 {
-        if self.negotiated.mq {
+        if self.negotiated.mq || self.negotiated.rss {
             2 * self.cfg.max_pairs
         } else {
             2
@@ -456,4 +473,97 @@ impl NetBench {
         self.m.set_resetting(0);
         self.cycle();
     }
+}
+
+/// The Toeplitz hash (digest section 8.5, Microsoft's RSS definition): for every bit of
+/// `input` that is set, most significant bit of byte 0 first, XOR in the 32 key bits starting
+/// at that bit. `key` must be at least 4 bytes longer than `input`.
+pub fn toeplitz(key: &[u8], input: &[u8]) -> u32 {
+    assert!(key.len() >= input.len() + 4);
+    let bit = |i: usize| (key[i / 8] >> (7 - i % 8)) & 1 == 1;
+    let mut h = 0u32;
+    for (j, &b) in input.iter().enumerate() {
+        for k in 0..8 {
+            if b >> (7 - k) & 1 == 1 {
+                let i = 8 * j + k;
+                let w = (0..32).fold(0u32, |a, t| a << 1 | bit(i + t) as u32);
+                h ^= w;
+            }
+        }
+    }
+    h
+}
+
+/// A `virtio_net_rss_config` command's data (digest section 8.2).
+pub fn rss_config(
+    hash_types: u32,
+    table: &[u16],
+    unclassified: u16,
+    max_tx_vq: u16,
+    key: &[u8],
+) -> Vec<u8> {
+    assert!(table.len().is_power_of_two());
+    let mut v = hash_types.to_le_bytes().to_vec();
+    v.extend_from_slice(&((table.len() - 1) as u16).to_le_bytes());
+    v.extend_from_slice(&unclassified.to_le_bytes());
+    for e in table {
+        v.extend_from_slice(&e.to_le_bytes());
+    }
+    v.extend_from_slice(&max_tx_vq.to_le_bytes());
+    v.push(key.len() as u8);
+    v.extend_from_slice(key);
+    v
+}
+
+/// A `virtio_net_hash_config` command's data (digest section 8.3).
+pub fn hash_config(hash_types: u32, key: &[u8]) -> Vec<u8> {
+    let mut v = hash_types.to_le_bytes().to_vec();
+    v.extend_from_slice(&[0; 8]);
+    v.push(key.len() as u8);
+    v.extend_from_slice(key);
+    v
+}
+
+/// The key of the digest's test vectors (Microsoft's RSS verification key).
+pub const MS_KEY: [u8; 40] = [
+    0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
+    0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
+    0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+];
+
+/// An Ethernet frame to `dst` carrying an IPv4 (`v6` false) or IPv6 packet from `src_ip` to
+/// `dst_ip` (4 or 16 bytes each) of protocol `proto` whose first 4 payload bytes are the ports
+/// `sport`, `dport`, then `pad` bytes. Checksums are left zero (the device does not check
+/// them).
+pub fn ip_frame(
+    dst: [u8; 6],
+    v6: bool,
+    src_ip: &[u8],
+    dst_ip: &[u8],
+    proto: u8,
+    sport: u16,
+    dport: u16,
+    pad: usize,
+) -> Vec<u8> {
+    let mut f = dst.to_vec();
+    f.extend_from_slice(&[0x02, 0, 0, 0, 0, 0x33]);
+    let mut l4 = sport.to_be_bytes().to_vec();
+    l4.extend_from_slice(&dport.to_be_bytes());
+    l4.resize(4 + pad, 0x5a);
+    if v6 {
+        f.extend_from_slice(&0x86ddu16.to_be_bytes());
+        f.extend_from_slice(&[0x60, 0, 0, 0]);
+        f.extend_from_slice(&(l4.len() as u16).to_be_bytes());
+        f.push(proto);
+        f.push(64);
+    } else {
+        f.extend_from_slice(&0x0800u16.to_be_bytes());
+        f.extend_from_slice(&[0x45, 0]);
+        f.extend_from_slice(&((20 + l4.len()) as u16).to_be_bytes());
+        f.extend_from_slice(&[0, 0, 0x40, 0, 64, proto, 0, 0]);
+    }
+    f.extend_from_slice(src_ip);
+    f.extend_from_slice(dst_ip);
+    f.extend_from_slice(&l4);
+    f
 }

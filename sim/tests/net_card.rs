@@ -8,6 +8,7 @@ use ferrio_hdl::device::net::{ctrl_cmd as c, features as nf, NetConfig};
 use ferrio_sim::host::net_driver::NetDriver;
 use ferrio_sim::host::virtio::feature;
 use ferrio_sim::host::{FileStore, Interrupt, RootComplex, VirtioCardHost};
+use ferrio_sim::net::{ip_frame, rss_config, toeplitz};
 use ferrio_sim::tap::Tap;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -151,7 +152,7 @@ fn net_11_15_17_frames_loop_through_the_rings_into_mergeable_buffers() {
     });
     for (k, (x, f)) in got.iter().zip(&frames).enumerate() {
         assert_eq!(&x.frame, f, "frame {k} arrives whole and unchanged");
-        let want_bufs = (12 + f.len()).div_ceil(512) as u16;
+        let want_bufs = (d.hdr_len + f.len()).div_ceil(512) as u16;
         assert_eq!(x.buffers, want_bufs, "frame {k}: num_buffers (NET-17)");
         assert_eq!(x.hdr[0] & 1, 0, "no NEEDS_CSUM on receive");
     }
@@ -274,6 +275,53 @@ fn net_38_39_vq_pairs_set_spreads_flows_over_the_receive_queues() {
             got.iter().any(|x| &x.frame == f),
             "every frame received once"
         );
+    }
+}
+
+#[test]
+fn net_41_29_rss_and_hash_reporting_through_the_card() {
+    // RSS (bit 60) and HASH_REPORT (bit 57) reach the device through fN_features[28], [25]
+    let (mut h, mut d) = bound("net_41_29", net_features());
+    assert_eq!(d.hdr_len, 20, "HASH_REPORT negotiated: 20-byte header");
+    let mut r = ChaCha8Rng::seed_from_u64(41);
+    let table: Vec<u16> = (0..128).map(|k| k % 4).collect();
+    let key: Vec<u8> = (0..40).map(|_| r.gen()).collect();
+    let cfg = rss_config(0x3f, &table, 1, 4, &key);
+    assert_eq!(d.ctrl(&mut h, c::CLASS_MQ, c::MQ_RSS_CONFIG, &cfg), c::OK);
+    for q in [0u16, 2, 4, 6] {
+        d.fill_rx(&mut h, q, 24, 1526);
+    }
+    let mac = NetConfig::default().mac;
+    let mut want = Vec::new();
+    for _ in 0..24 {
+        let (s, dst): ([u8; 4], [u8; 4]) = (r.gen(), r.gen());
+        let (sp, dp): (u16, u16) = (r.gen(), r.gen());
+        let f = ip_frame(mac, false, &s, &dst, 17, sp, dp, 200);
+        let mut input = s.to_vec();
+        input.extend_from_slice(&dst);
+        input.extend_from_slice(&sp.to_be_bytes());
+        input.extend_from_slice(&dp.to_be_bytes());
+        let hv = toeplitz(&key, &input);
+        want.push((f.clone(), 2 * table[(hv & 127) as usize], hv));
+        h.card.mac.inject(f);
+    }
+    let mut got = Vec::new();
+    run_until(&mut h, 1_000_000, "24 RSS frames", |h| {
+        for q in [0u16, 2, 4, 6] {
+            while let Some(x) = d.recv(h, q) {
+                got.push(x);
+            }
+        }
+        got.len() == 24
+    });
+    for (f, q, hv) in want {
+        let x = got
+            .iter()
+            .find(|x| x.frame == f)
+            .expect("every frame received");
+        assert_eq!(x.queue, q, "indirection_table[hash & 127] (NET-41)");
+        assert_eq!(&x.hdr[12..16], &hv.to_le_bytes(), "hash_value (NET-29)");
+        assert_eq!(&x.hdr[16..18], &3u16.to_le_bytes(), "hash_report UDPv4");
     }
 }
 

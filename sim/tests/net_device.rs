@@ -590,3 +590,344 @@ fn net_loopback_transmit_into_receive_and_a_device_reset_forgets_cached_buffers(
     b.run(10);
     assert_eq!(b.m.idle(), 1);
 }
+
+// ---------------- RSS and hash reporting ----------------
+
+use ferrio_sim::net::{hash_config, ip_frame, rss_config, toeplitz, Posted, MS_KEY};
+
+/// The digest's vectors (section 8.5): IPv4 source, destination, ports; 2-tuple and 4-tuple.
+const V4: [([u8; 4], u16, [u8; 4], u16, u32, u32); 5] = [
+    (
+        [66, 9, 149, 187],
+        2794,
+        [161, 142, 100, 80],
+        1766,
+        0x323e8fc2,
+        0x51ccc178,
+    ),
+    (
+        [199, 92, 111, 2],
+        14230,
+        [65, 69, 140, 83],
+        4739,
+        0xd718262a,
+        0xc626b0ea,
+    ),
+    (
+        [24, 19, 198, 95],
+        12898,
+        [12, 22, 207, 184],
+        38024,
+        0xd2d0a5de,
+        0x5c2b394a,
+    ),
+    (
+        [38, 27, 205, 30],
+        48228,
+        [209, 142, 163, 6],
+        2217,
+        0x82989176,
+        0xafc7327f,
+    ),
+    (
+        [153, 39, 163, 191],
+        44251,
+        [202, 188, 127, 2],
+        1303,
+        0x5d1809c5,
+        0x10e828a2,
+    ),
+];
+
+fn v6(s: &str) -> [u8; 16] {
+    s.parse::<std::net::Ipv6Addr>().unwrap().octets()
+}
+
+/// IPv6 vectors: source, port, destination, port, 2-tuple, 4-tuple.
+fn v6_vectors() -> Vec<([u8; 16], u16, [u8; 16], u16, u32, u32)> {
+    vec![
+        (
+            v6("3ffe:2501:200:1fff::7"),
+            2794,
+            v6("3ffe:2501:200:3::1"),
+            1766,
+            0x2cc18cd5,
+            0x40207d3d,
+        ),
+        (
+            v6("3ffe:501:8::260:97ff:fe40:efab"),
+            14230,
+            v6("ff02::1"),
+            4739,
+            0x0f0c461c,
+            0xdde51bbf,
+        ),
+        (
+            v6("3ffe:1900:4545:3:200:f8ff:fe21:67cf"),
+            44251,
+            v6("fe80::200:f8ff:fe21:67cf"),
+            38024,
+            0x4b61e985,
+            0x02d1feef,
+        ),
+    ]
+}
+
+#[test]
+fn net_toeplitz_reference_matches_the_digests_vectors() {
+    for (s, sp, d, dp, h2, h4) in V4 {
+        let mut i = s.to_vec();
+        i.extend_from_slice(&d);
+        assert_eq!(toeplitz(&MS_KEY, &i), h2, "IPv4 2-tuple");
+        i.extend_from_slice(&sp.to_be_bytes());
+        i.extend_from_slice(&dp.to_be_bytes());
+        assert_eq!(toeplitz(&MS_KEY, &i), h4, "IPv4 4-tuple");
+    }
+    for (s, sp, d, dp, h2, h4) in v6_vectors() {
+        let mut i = s.to_vec();
+        i.extend_from_slice(&d);
+        assert_eq!(toeplitz(&MS_KEY, &i), h2, "IPv6 2-tuple");
+        i.extend_from_slice(&sp.to_be_bytes());
+        i.extend_from_slice(&dp.to_be_bytes());
+        assert_eq!(toeplitz(&MS_KEY, &i), h4, "IPv6 4-tuple");
+    }
+}
+
+/// Inject `f`, wait for its one completion, return (queue, the buffer's bytes).
+fn receive_one(b: &mut NetBench, posted: &mut Vec<Posted>, f: Vec<u8>) -> (u16, Vec<u8>) {
+    b.inject(f);
+    b.run_until(1, 200_000);
+    let c = b.completions.pop_front().unwrap();
+    let k = posted
+        .iter()
+        .position(|p| p.token == c.token)
+        .expect("a posted buffer");
+    let p = posted.remove(k);
+    (c.queue, p.writable(b)[..c.len as usize].to_vec())
+}
+
+fn hash_of(w: &[u8]) -> (u32, u16) {
+    (
+        u32::from_le_bytes(w[12..16].try_into().unwrap()),
+        u16::from_le_bytes([w[16], w[17]]),
+    )
+}
+
+#[test]
+fn net_28_29_hash_report_carries_the_toeplitz_hash_of_the_digests_vectors() {
+    let mut b = bench("net_hash");
+    b.negotiate(Negotiated::ALL);
+    assert_eq!(b.hdr_len(), 20);
+    let mac = NetConfig::default().mac;
+    let mut posted: Vec<Posted> = (0..80).map(|_| b.post_rx(0, &[2048])).collect();
+    b.run(2000);
+    // before any configuration every type is off: NONE (NET-43)
+    let (s, sp, d, dp, _, _) = V4[0];
+    let (_, w) = receive_one(
+        &mut b,
+        &mut posted,
+        ip_frame(mac, false, &s, &d, 6, sp, dp, 40),
+    );
+    assert_eq!(hash_of(&w), (0, 0), "no hash before RSS_CONFIG");
+    let cfg = rss_config(0x3f, &[0; 128], 0, 4, &MS_KEY);
+    assert_eq!(b.ctrl(c::CLASS_MQ, c::MQ_RSS_CONFIG, &cfg), c::OK);
+    for (s, sp, d, dp, h2, h4) in V4 {
+        let f = |p: u8| ip_frame(mac, false, &s, &d, p, sp, dp, 40);
+        let (q, w) = receive_one(&mut b, &mut posted, f(6));
+        assert_eq!(
+            (q, hash_of(&w)),
+            (0, (h4, 2)),
+            "TCPv4 4-tuple (NET-28, NET-29)"
+        );
+        assert_eq!(&w[20..], &f(6)[..], "the frame after the 20-byte header");
+        let (_, w) = receive_one(&mut b, &mut posted, f(17));
+        assert_eq!(hash_of(&w), (h4, 3), "UDPv4 4-tuple");
+        let (_, w) = receive_one(&mut b, &mut posted, f(1));
+        assert_eq!(hash_of(&w), (h2, 1), "ICMP: IPv4 2-tuple");
+    }
+    for (s, sp, d, dp, h2, h4) in v6_vectors() {
+        let f = |p: u8| ip_frame(mac, true, &s, &d, p, sp, dp, 40);
+        let (_, w) = receive_one(&mut b, &mut posted, f(6));
+        assert_eq!(hash_of(&w), (h4, 5), "TCPv6 4-tuple");
+        let (_, w) = receive_one(&mut b, &mut posted, f(17));
+        assert_eq!(hash_of(&w), (h4, 6), "UDPv6 4-tuple");
+        let (_, w) = receive_one(&mut b, &mut posted, f(58));
+        assert_eq!(hash_of(&w), (h2, 4), "ICMPv6: IPv6 2-tuple");
+    }
+    // the ladder: TCPv4 off, IPv4 on gives the 2-tuple; IPv4 off too gives NONE
+    let (s, sp, d, dp, h2, _) = V4[1];
+    let tcp = ip_frame(mac, false, &s, &d, 6, sp, dp, 40);
+    let cfg = rss_config(0x3f & !0x2, &[0; 128], 0, 4, &MS_KEY);
+    assert_eq!(b.ctrl(c::CLASS_MQ, c::MQ_RSS_CONFIG, &cfg), c::OK);
+    let (_, w) = receive_one(&mut b, &mut posted, tcp.clone());
+    assert_eq!(hash_of(&w), (h2, 1), "TCPv4 disabled: IPv4 2-tuple");
+    let cfg = rss_config(0x38, &[0; 128], 0, 4, &MS_KEY);
+    assert_eq!(b.ctrl(c::CLASS_MQ, c::MQ_RSS_CONFIG, &cfg), c::OK);
+    let (_, w) = receive_one(&mut b, &mut posted, tcp);
+    assert_eq!(hash_of(&w), (0, 0), "no IPv4 type enabled: NONE");
+    // a non-IP frame never has a hash
+    let (_, w) = receive_one(&mut b, &mut posted, eth(mac, PEER, 0x0806, &[0; 46]));
+    assert_eq!(hash_of(&w), (0, 0), "ARP: NONE");
+}
+
+#[test]
+fn net_41_rss_steers_by_the_indirection_table_and_unclassified_frames_to_their_queue() {
+    let mut b = bench("net_rss");
+    let mut n = Negotiated::ALL;
+    n.hash_report = false;
+    b.negotiate(n);
+    let mut r = rng("net_rss flows");
+    let mac = NetConfig::default().mac;
+    let mut posted: Vec<Posted> = Vec::new();
+    for q in 0..4 {
+        for _ in 0..40 {
+            posted.push(b.post_rx(q, &[2048]));
+        }
+    }
+    b.run(3000);
+    let table: Vec<u16> = (0..64).map(|_| r.gen_range(0..4)).collect();
+    let key: Vec<u8> = (0..40).map(|_| r.gen()).collect();
+    let cfg = rss_config(0x3f, &table, 2, 4, &key);
+    assert_eq!(b.ctrl(c::CLASS_MQ, c::MQ_RSS_CONFIG, &cfg), c::OK);
+    let mut used = [0; 4];
+    for k in 0..48 {
+        let v6 = k % 3 == 0;
+        let (s, d): (Vec<u8>, Vec<u8>) = if v6 {
+            (
+                (0..16).map(|_| r.gen()).collect(),
+                (0..16).map(|_| r.gen()).collect(),
+            )
+        } else {
+            (
+                (0..4).map(|_| r.gen()).collect(),
+                (0..4).map(|_| r.gen()).collect(),
+            )
+        };
+        let (sp, dp) = (r.gen(), r.gen());
+        let f = ip_frame(mac, v6, &s, &d, 6, sp, dp, 20);
+        let mut input = s.clone();
+        input.extend_from_slice(&d);
+        input.extend_from_slice(&u16::to_be_bytes(sp));
+        input.extend_from_slice(&u16::to_be_bytes(dp));
+        let h = toeplitz(&key, &input);
+        let want_q = 2 * table[(h & 63) as usize];
+        let (q, w) = receive_one(&mut b, &mut posted, f.clone());
+        assert_eq!(
+            q, want_q,
+            "flow {k}: indirection_table[hash & mask] (NET-41)"
+        );
+        assert_eq!(&w[12..], &f[..], "12-byte header without HASH_REPORT");
+        used[(q / 2) as usize] += 1;
+    }
+    assert!(
+        used.iter().all(|&u| u > 0),
+        "48 flows reach all 4 queues: {used:?}"
+    );
+    let (q, _) = receive_one(&mut b, &mut posted, eth(mac, PEER, 0x0806, &[0; 46]));
+    assert_eq!(
+        q, 4,
+        "a frame without a hash goes to unclassified_queue 2 (receiveq3)"
+    );
+}
+
+#[test]
+fn net_42_45_malformed_rss_configs_answer_err_and_vq_pairs_set_ends_rss() {
+    let mut b = bench("net_rss_err");
+    b.negotiate(Negotiated::ALL);
+    let mac = NetConfig::default().mac;
+    let mut posted: Vec<Posted> = Vec::new();
+    for q in 0..4 {
+        for _ in 0..12 {
+            posted.push(b.post_rx(q, &[2048]));
+        }
+    }
+    b.run(3000);
+    let good = rss_config(0x3f, &[3; 8], 0, 4, &MS_KEY);
+    let mut bad_mask = good.clone();
+    bad_mask[4] = 5; // mask 5: 6 entries, not a power of two
+    let mut long = good.clone();
+    long.push(0);
+    let mut big_key = rss_config(0x3f, &[3; 8], 0, 4, &[7; 41]);
+    big_key.truncate(big_key.len());
+    for (what, cfg) in [
+        ("mask + 1 not a power of two", bad_mask),
+        (
+            "an entry above the pairs",
+            rss_config(0x3f, &[0, 1, 2, 4], 0, 4, &MS_KEY),
+        ),
+        (
+            "unclassified_queue above the pairs",
+            rss_config(0x3f, &[0; 4], 4, 4, &MS_KEY),
+        ),
+        ("max_tx_vq 0", rss_config(0x3f, &[0; 4], 0, 0, &MS_KEY)),
+        ("a 41-byte key", big_key),
+        ("one byte too long", long),
+        ("one byte too short", good[..good.len() - 1].to_vec()),
+        (
+            "a 256-entry table",
+            rss_config(0x3f, &[0; 256], 0, 4, &MS_KEY),
+        ),
+    ] {
+        assert_eq!(
+            b.ctrl(c::CLASS_MQ, c::MQ_RSS_CONFIG, &cfg),
+            c::ERR,
+            "{what}"
+        );
+    }
+    let f = ip_frame(mac, false, &[10, 0, 0, 1], &[10, 0, 0, 2], 6, 1, 2, 20);
+    let (q, w) = receive_one(&mut b, &mut posted, f.clone());
+    assert_eq!(
+        (q, hash_of(&w)),
+        (0, (0, 0)),
+        "nothing changed by the rejected commands"
+    );
+    assert_eq!(b.ctrl(c::CLASS_MQ, c::MQ_RSS_CONFIG, &good), c::OK);
+    let (q, w) = receive_one(&mut b, &mut posted, f.clone());
+    assert_eq!(q, 6, "every entry 3: receiveq4");
+    assert_eq!(hash_of(&w).1, 2, "TCPv4");
+    assert_eq!(
+        b.ctrl(c::CLASS_MQ, c::MQ_VQ_PAIRS_SET, &1u16.to_le_bytes()),
+        c::OK
+    );
+    let (q, w) = receive_one(&mut b, &mut posted, f);
+    assert_eq!(
+        q, 0,
+        "VQ_PAIRS_SET after RSS_CONFIG: the latest command decides (NET-42)"
+    );
+    assert_eq!(hash_of(&w).1, 2, "hash reporting stays on");
+}
+
+#[test]
+fn net_27_43_hash_config_without_rss_starts_disabled_then_reports() {
+    let mut b = bench("net_hash_cfg");
+    let mut n = Negotiated::ALL;
+    n.rss = false;
+    b.negotiate(n);
+    let mac = NetConfig::default().mac;
+    let mut posted: Vec<Posted> = (0..16).map(|_| b.post_rx(0, &[2048])).collect();
+    b.run(2000);
+    let (s, sp, d, dp, _, h4) = V4[2];
+    let f = ip_frame(mac, false, &s, &d, 17, sp, dp, 30);
+    let (_, w) = receive_one(&mut b, &mut posted, f.clone());
+    assert_eq!(
+        hash_of(&w),
+        (0, 0),
+        "all types disabled after reset (NET-43)"
+    );
+    let rss = rss_config(0x3f, &[0; 4], 0, 1, &MS_KEY);
+    assert_eq!(
+        b.ctrl(c::CLASS_MQ, c::MQ_RSS_CONFIG, &rss),
+        c::ERR,
+        "RSS not negotiated"
+    );
+    assert_eq!(
+        b.ctrl(c::CLASS_MQ, c::MQ_HASH_CONFIG, &hash_config(0x3f, &MS_KEY)),
+        c::OK
+    );
+    let (q, w) = receive_one(&mut b, &mut posted, f);
+    assert_eq!(
+        (q, hash_of(&w)),
+        (0, (h4, 3)),
+        "UDPv4 reported (NET-27, NET-29)"
+    );
+}

@@ -249,6 +249,10 @@ reg [31:0] a_wdata;
 reg a_size_ok;
 reg a_vec_lo_ok;
 reg a_vec_hi_ok;
+// the common-configuration, ISR and notify decodes too: their compares sat in front of every
+// queue register's write enable on the card's critical path
+reg a_in_common, a_in_isr, a_in_notify;
+initial begin a_in_common = 1'b0; a_in_isr = 1'b0; a_in_notify = 1'b0; end
 initial begin a_valid = 1'b0; a_write = 1'b0; a_dw = 13'h0; a_be = 4'h0; a_wdata = 32'h0; end
 initial begin a_size_ok = 1'b0; a_vec_lo_ok = 1'b0; a_vec_hi_ok = 1'b0; end
 {table_strobes}always @(posedge clock) begin
@@ -261,16 +265,19 @@ initial begin a_size_ok = 1'b0; a_vec_lo_ok = 1'b0; a_vec_hi_ok = 1'b0; end
   a_size_ok <= (reg_be[1:0] == 2'b11) & (reg_wdata[15:0] != 16'h0) & (reg_wdata[15:0] <= 16'd{qmax});
   a_vec_lo_ok <= (reg_be[1:0] == 2'b11) & {vec_lo};
   a_vec_hi_ok <= (reg_be[3:2] == 2'b11) & {vec_hi};
+  a_in_common <= (reg_dw[12:10] == 3'd{common}) & (reg_dw[9:0] < 10'd{common_dws});
+  a_in_isr <= (reg_dw[12:10] == 3'd{isr}) & (reg_dw[9:0] == 10'd0);
+  a_in_notify <= (reg_dw[12:10] == 3'd{notify}) & (reg_dw[9:0] < 10'd{n});
 end
 wire [2:0] page = a_dw[12:10];
 wire [9:0] off = a_dw[9:0];
 wire [31:0] be_mask = {{{{8{{a_be[3]}}}}, {{8{{a_be[2]}}}}, {{8{{a_be[1]}}}}, {{8{{a_be[0]}}}}}};
 wire wr = a_valid & a_write;
 wire rd = a_valid & ~a_write;
-wire in_common = (page == 3'd{common}) & (off < 10'd{common_dws});
-wire in_isr = (page == 3'd{isr}) & (off == 10'd0);
+wire in_common = a_in_common;
+wire in_isr = a_in_isr;
 wire in_device = {in_device};
-wire in_notify = (page == 3'd{notify}) & (off < 10'd{n});
+wire in_notify = a_in_notify;
 wire in_table = {in_table};
 wire in_pba = {in_pba};
 ",

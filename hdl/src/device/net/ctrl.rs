@@ -14,6 +14,9 @@
 //! | `ctrl_rx_on`, `rx_extra_on`, `mac_addr_on`, `announce_on`, `mq_on` | in | CTRL_RX, CTRL_RX_EXTRA, CTRL_MAC_ADDR, GUEST_ANNOUNCE, MQ negotiated |
 //! | `promisc` .. `nobcast`, `uni_over`, `multi_over`, `uc_n`, `mc_n`, `uc_tab`, `mc_tab` | out | the receive filter for [`super::NetRx`] |
 //! | `pairs[2:0]` | out | queue pairs in use (1 after reset) |
+//! | `rss_feat_on`, `hash_report_on` | in | RSS, HASH_REPORT negotiated |
+//! | `rss_on`, `rss_tab`, `rss_mask`, `rss_uncl` | out | RSS steering on (the latest MQ-class command was RSS_CONFIG); its indirection table (128 x 2 bits, entry k in bits 2k+1:2k), mask and unclassified queue |
+//! | `hash_types[5:0]`, `hash_key[319:0]` | out | enabled hash types (IPv4, TCPv4, UDPv4, IPv6, TCPv6, UDPv6) and the Toeplitz key (byte 0 in bits 319:312), for RSS and hash reporting |
 //! | `mac_set`, `mac_set_value` | out | pulse: MAC_ADDR_SET's address, for [`super::NetConfigSpace`] |
 //! | `announce_ack` | out | pulse: ANNOUNCE_ACK (the config clears ANNOUNCE a cycle later, before the ack is written, NET-37) |
 //! | `idle`, `needs_reset` | out | no buffer held (registered); pulse: a buffer with no writable byte, or a failed DMA |
@@ -24,13 +27,16 @@
 //! | MAC (1), TABLE_SET (0) | le32 n, n x 6, le32 m, m x 6; exactly that long | CTRL_RX | both tables replaced before the ack (NET-34); beyond 8 entries a class overflows and is admitted whole |
 //! | MAC (1), ADDR_SET (1) | 6 bytes | CTRL_RX or CTRL_MAC_ADDR (digest section 12) | the station address and config `mac` (NET-35) |
 //! | ANNOUNCE (3), ACK (0) | - | GUEST_ANNOUNCE | ANNOUNCE cleared (NET-37) |
-//! | MQ (4), VQ_PAIRS_SET (0) | le16 n, 1 <= n <= max pairs | MQ | receive steering over n pairs (NET-39) |
+//! | MQ (4), VQ_PAIRS_SET (0) | le16 n, 1 <= n <= max pairs | MQ | receive steering over n pairs (NET-39); RSS steering off (NET-42) |
+//! | MQ (4), RSS_CONFIG (1) | `virtio_net_rss_config`: mask + 1 a power of two <= 128, every entry and `unclassified_queue` < max pairs, 1 <= `max_tx_vq` <= max pairs, key <= 40 bytes; exactly that long | RSS | RSS steering on with that table, key and hash types (NET-41, NET-42) |
+//! | MQ (4), HASH_CONFIG (2) | `virtio_net_hash_config`: hash types, 8 reserved bytes, key <= 40 bytes; exactly that long | HASH_REPORT | the hash types and key for reporting (NET-43) |
 //! | anything else, a wrong length, a feature not negotiated, a command over 512 bytes | | | ERR, nothing changed |
 //!
 //! After a reset: promiscuous on (as QEMU does: a driver without CTRL_RX cannot set a filter,
 //! and Linux with CTRL_RX turns it off when the interface opens), every other switch off, both
-//! tables empty (NET-33), one pair (NET-38). RSS_CONFIG and HASH_CONFIG answer ERR while RSS
-//! and HASH_REPORT are not offered.
+//! tables empty (NET-33), one pair (NET-38), RSS off and every hash type disabled (NET-43). A
+//! key shorter than 40 bytes is padded with zero bits. Hash types the device does not support
+//! (the IPv6 extension-header types, bits 6-8) are ignored.
 //!
 //! Faults (DEVICE_NEEDS_RESET, `len` 0): no writable byte for the ack, a failed DMA read or
 //! write.
@@ -64,6 +70,8 @@ pub struct NetCtrl {
     pub mac_addr_on: Signal<In, bool>,
     pub announce_on: Signal<In, bool>,
     pub mq_on: Signal<In, bool>,
+    pub rss_feat_on: Signal<In, bool>,
+    pub hash_report_on: Signal<In, bool>,
     pub promisc: Signal<Out, bool>,
     pub allmulti: Signal<Out, bool>,
     pub alluni: Signal<Out, bool>,
@@ -77,6 +85,12 @@ pub struct NetCtrl {
     pub uc_tab: Signal<Out, Bits<384>>,
     pub mc_tab: Signal<Out, Bits<384>>,
     pub pairs: Signal<Out, Bits<3>>,
+    pub rss_on: Signal<Out, bool>,
+    pub hash_types: Signal<Out, Bits<6>>,
+    pub hash_key: Signal<Out, Bits<320>>,
+    pub rss_tab: Signal<Out, Bits<256>>,
+    pub rss_mask: Signal<Out, Bits<7>>,
+    pub rss_uncl: Signal<Out, Bits<2>>,
     pub mac_set: Signal<Out, bool>,
     pub mac_set_value: Signal<Out, Bits<48>>,
     pub announce_ack: Signal<Out, bool>,
@@ -111,6 +125,8 @@ impl NetCtrl {
             mac_addr_on: Default::default(),
             announce_on: Default::default(),
             mq_on: Default::default(),
+            rss_feat_on: Default::default(),
+            hash_report_on: Default::default(),
             promisc: Default::default(),
             allmulti: Default::default(),
             alluni: Default::default(),
@@ -124,6 +140,12 @@ impl NetCtrl {
             uc_tab: Default::default(),
             mc_tab: Default::default(),
             pairs: Default::default(),
+            rss_on: Default::default(),
+            hash_types: Default::default(),
+            hash_key: Default::default(),
+            rss_tab: Default::default(),
+            rss_mask: Default::default(),
+            rss_uncl: Default::default(),
             mac_set: Default::default(),
             mac_set_value: Default::default(),
             announce_ack: Default::default(),
@@ -165,6 +187,8 @@ impl Logic for NetCtrl {
         self.engine.mac_addr_on.next = self.mac_addr_on.val();
         self.engine.announce_on.next = self.announce_on.val();
         self.engine.mq_on.next = self.mq_on.val();
+        self.engine.rss_feat_on.next = self.rss_feat_on.val();
+        self.engine.hash_report_on.next = self.hash_report_on.val();
         self.promisc.next = self.engine.promisc.val();
         self.allmulti.next = self.engine.allmulti.val();
         self.alluni.next = self.engine.alluni.val();
@@ -178,6 +202,12 @@ impl Logic for NetCtrl {
         self.uc_tab.next = self.engine.uc_tab.val();
         self.mc_tab.next = self.engine.mc_tab.val();
         self.pairs.next = self.engine.pairs.val();
+        self.rss_on.next = self.engine.rss_on.val();
+        self.hash_types.next = self.engine.hash_types.val();
+        self.hash_key.next = self.engine.hash_key.val();
+        self.rss_tab.next = self.engine.rss_tab.val();
+        self.rss_mask.next = self.engine.rss_mask.val();
+        self.rss_uncl.next = self.engine.rss_uncl.val();
         self.mac_set.next = self.engine.mac_set.val();
         self.mac_set_value.next = self.engine.mac_set_value.val();
         self.announce_ack.next = self.engine.announce_ack.val();
@@ -244,6 +274,8 @@ pub struct NetCtrlEngine {
     pub mac_addr_on: Signal<In, bool>,
     pub announce_on: Signal<In, bool>,
     pub mq_on: Signal<In, bool>,
+    pub rss_feat_on: Signal<In, bool>,
+    pub hash_report_on: Signal<In, bool>,
     pub promisc: Signal<Out, bool>,
     pub allmulti: Signal<Out, bool>,
     pub alluni: Signal<Out, bool>,
@@ -257,6 +289,12 @@ pub struct NetCtrlEngine {
     pub uc_tab: Signal<Out, Bits<384>>,
     pub mc_tab: Signal<Out, Bits<384>>,
     pub pairs: Signal<Out, Bits<3>>,
+    pub rss_on: Signal<Out, bool>,
+    pub hash_types: Signal<Out, Bits<6>>,
+    pub hash_key: Signal<Out, Bits<320>>,
+    pub rss_tab: Signal<Out, Bits<256>>,
+    pub rss_mask: Signal<Out, Bits<7>>,
+    pub rss_uncl: Signal<Out, Bits<2>>,
     pub mac_set: Signal<Out, bool>,
     pub mac_set_value: Signal<Out, Bits<48>>,
     pub announce_ack: Signal<Out, bool>,
@@ -302,6 +340,8 @@ impl NetCtrlEngine {
             mac_addr_on: Default::default(),
             announce_on: Default::default(),
             mq_on: Default::default(),
+            rss_feat_on: Default::default(),
+            hash_report_on: Default::default(),
             promisc: Default::default(),
             allmulti: Default::default(),
             alluni: Default::default(),
@@ -315,6 +355,12 @@ impl NetCtrlEngine {
             uc_tab: Default::default(),
             mc_tab: Default::default(),
             pairs: Default::default(),
+            rss_on: Default::default(),
+            hash_types: Default::default(),
+            hash_key: Default::default(),
+            rss_tab: Default::default(),
+            rss_mask: Default::default(),
+            rss_uncl: Default::default(),
             mac_set: Default::default(),
             mac_set_value: Default::default(),
             announce_ack: Default::default(),
@@ -357,6 +403,12 @@ impl Logic for NetCtrlEngine {
         self.uc_tab.connect();
         self.mc_tab.connect();
         self.pairs.connect();
+        self.rss_on.connect();
+        self.hash_types.connect();
+        self.hash_key.connect();
+        self.rss_tab.connect();
+        self.rss_mask.connect();
+        self.rss_uncl.connect();
         self.mac_set.connect();
         self.mac_set_value.connect();
         self.announce_ack.connect();

@@ -18,7 +18,8 @@ end
 
 localparam M_COLLECT = 4'd0, M_CHECK = 4'd1, M_READ = 4'd2, M_EXEC = 4'd3, M_TAB = 4'd4,
            M_TAB2 = 4'd5, M_ACK = 4'd6, M_ACK_D = 4'd7, M_WAITW = 4'd8, M_DONE = 4'd9,
-           M_FAULT = 4'd10, M_SETTLE = 4'd11;
+           M_FAULT = 4'd10, M_SETTLE = 4'd11, M_RSS = 4'd12, M_RSS_T = 4'd13, M_RSS_K = 4'd14,
+           M_RSS_C = 4'd15;
 reg [3:0] ms;
 reg [63:0] cb [0:63];        // the command's first 512 readable bytes
 reg [6:0] sk;                // words stored
@@ -47,6 +48,25 @@ reg r_promisc, r_allmulti, r_alluni, r_nomulti, r_nouni, r_nobcast, r_uover, r_m
 reg [3:0] r_ucn, r_mcn;
 reg [383:0] r_uct, r_mct;
 reg [2:0] r_pairs;
+// RSS and hash reporting (NET-41..43): all hash types off after a reset
+reg r_rss;                   // RSS steering (the latest MQ-class command was RSS_CONFIG)
+reg [5:0] r_htypes;
+reg [319:0] r_key;           // key byte 0 in bits 319:312
+reg [255:0] r_tab;           // 128 entries of 2 bits
+reg [6:0] r_mask;
+reg [1:0] r_uncl;
+reg [319:0] s_key;           // staging: nothing changes until the whole command checked
+reg [255:0] s_tab;
+reg s_ok;
+reg s_hmode;                 // 1: HASH_CONFIG
+reg [5:0] s_kl;
+reg [5:0] k_i;
+reg [9:0] k_off;
+reg [6:0] r_ti;
+initial begin
+  r_rss = 1'b0; r_htypes = 6'h0; r_key = 320'h0; r_tab = 256'h0; r_mask = 7'h0; r_uncl = 2'h0;
+  s_key = 320'h0; s_tab = 256'h0; s_ok = 1'b0; s_hmode = 1'b0; s_kl = 6'h0; k_i = 6'h0; k_off = 10'h0; r_ti = 7'h0;
+end
 reg ms_pulse, an_pulse;
 reg [47:0] ms_val;
 initial begin
@@ -86,6 +106,23 @@ wire addr_ok = (cls == 8'd1) & (cmd == 8'd1) & (len == 38'd8) & (ctrl_rx_on | ma
 wire table_go = (cls == 8'd1) & (cmd == 8'd0) & ctrl_rx_on & (len <= 38'd512) & (uc_end + 38'd4 <= len);
 wire ann_ok = (cls == 8'd3) & (cmd == 8'd0) & (len == 38'd2) & announce_on;
 wire pairs_ok = (cls == 8'd4) & (cmd == 8'd0) & (len == 38'd4) & mq_on & (arg16 >= 16'd1) & (arg16 <= {13'h0, MAXP});
+// RSS_CONFIG: le32 hash_types, le16 mask, le16 unclassified, le16 table[mask+1], le16
+// max_tx_vq, u8 key_length, key (bytes 2.. of the command); HASH_CONFIG: le32 hash_types,
+// 8 reserved bytes, u8 key_length, key. Both end exactly at the key's end.
+wire [15:0] c_mask = w0[63:48];
+wire [63:0] w1 = cb[1];
+wire [15:0] c_uncl = w1[15:0];
+wire unused_w1 = &{1'b0, w1[63:16]};
+wire mask_ok = (c_mask < 16'd128) & ((c_mask & (c_mask + 16'd1)) == 16'h0);
+wire [9:0] tab_end = 10'd12 + {2'b00, c_mask[6:0], 1'b0};      // 10 + 2T
+wire rss_go = (cls == 8'd4) & (cmd == 8'd1) & rss_feat_on & (len <= 38'd512) & mask_ok;
+wire hcfg_go = (cls == 8'd4) & (cmd == 8'd2) & hash_report_on & (len <= 38'd512);
+wire [7:0] kl = s_hmode ? t_sh[7:0] : t_sh[23:16];
+wire [15:0] max_tx = t_sh[15:0];
+wire [37:0] rss_len = s_hmode ? (38'd15 + {30'h0, kl}) : ({28'h0, tab_end} + 38'd3 + {30'h0, kl});
+wire rss_shape = (len == rss_len) & (kl <= 8'd40) &
+                 (s_hmode | ((c_uncl < {13'h0, MAXP}) & (max_tx >= 16'd1) & (max_tx <= {13'h0, MAXP})));
+wire unused_rss = &{1'b0, c_mask[15:7], c_uncl[15:2]};
 // VQ_PAIRS_SET accepts at most MAXP (<= 4), checked on all 16 bits; a 512-byte command's
 // fields end inside word 63
 wire unused_arg = &{1'b0, arg16[15:3], t_w[6]};
@@ -106,6 +143,7 @@ always @(posedge clock) begin
     r_promisc <= 1'b1; r_allmulti <= 1'b0; r_alluni <= 1'b0; r_nomulti <= 1'b0; r_nouni <= 1'b0;
     r_nobcast <= 1'b0; r_uover <= 1'b0; r_mover <= 1'b0; r_ucn <= 4'h0; r_mcn <= 4'h0;
     r_pairs <= 3'd1;
+    r_rss <= 1'b0; r_htypes <= 6'h0; r_key <= 320'h0; r_tab <= 256'h0; r_mask <= 7'h0; r_uncl <= 2'h0;
   end
   if (reset) begin
     ms <= M_COLLECT;
@@ -165,7 +203,14 @@ always @(posedge clock) begin
           ms_pulse <= 1'b1;
           ms_val <= arg_mac;
         end else if (ann_ok) an_pulse <= 1'b1;
-        else if (pairs_ok) r_pairs <= arg16[2:0];
+        else if (pairs_ok) begin
+          r_pairs <= arg16[2:0];
+          r_rss <= 1'b0;     // the latest MQ-class command decides the mode (NET-42)
+        end else if (rss_go | hcfg_go) begin
+          s_hmode <= hcfg_go;
+          t_off <= hcfg_go ? 10'd14 : tab_end;
+          ms <= M_RSS;
+        end
         else if (table_go) begin
           t_off <= uc_end[9:0];
           ms <= M_TAB;
@@ -202,6 +247,49 @@ always @(posedge clock) begin
         end
         t_off <= t_off + 10'd6;
         t_n <= t_n - 32'd1;
+      end
+      // RSS_CONFIG / HASH_CONFIG: the shape, then the table, then the key, then commit
+      M_RSS: if (~rss_shape) begin
+        ack <= 8'd1;
+        ms <= M_ACK;
+      end else begin
+        s_kl <= kl[5:0];
+        s_ok <= 1'b1;
+        s_key <= 320'h0;
+        k_i <= 6'h0;
+        r_ti <= 7'h0;
+        k_off <= s_hmode ? 10'd15 : (tab_end + 10'd3);
+        t_off <= s_hmode ? 10'd15 : 10'd10;
+        ms <= s_hmode ? M_RSS_K : M_RSS_T;
+      end
+      M_RSS_T: begin
+        if (t_sh[15:0] >= {13'h0, MAXP}) s_ok <= 1'b0;
+        s_tab[{r_ti, 1'b0} +: 2] <= t_sh[1:0];
+        r_ti <= r_ti + 7'd1;
+        if (r_ti == c_mask[6:0]) begin
+          t_off <= k_off;
+          ms <= M_RSS_K;
+        end else t_off <= t_off + 10'd2;
+      end
+      M_RSS_K: if (k_i == s_kl) ms <= M_RSS_C;
+      else begin
+        s_key[{6'd39 - k_i, 3'b000} +: 8] <= t_sh[7:0];
+        k_i <= k_i + 6'd1;
+        t_off <= t_off + 10'd1;
+      end
+      M_RSS_C: begin
+        ms <= M_ACK;
+        if (~s_ok) ack <= 8'd1;
+        else begin
+          r_htypes <= w0[21:16];
+          r_key <= s_key;
+          if (~s_hmode) begin
+            r_rss <= 1'b1;
+            r_tab <= s_tab;
+            r_mask <= c_mask[6:0];
+            r_uncl <= c_uncl[1:0];
+          end
+        end
       end
       M_ACK: if (wr_req_ready) ms <= M_ACK_D;
       M_ACK_D: if (wr_ready) ms <= M_WAITW;
@@ -249,6 +337,12 @@ always @(*) begin
   nouni = r_nouni; nobcast = r_nobcast; uni_over = r_uover; multi_over = r_mover;
   uc_n = r_ucn; mc_n = r_mcn; uc_tab = r_uct; mc_tab = r_mct;
   pairs = r_pairs;
+  rss_on = r_rss;
+  hash_types = r_htypes;
+  hash_key = r_key;
+  rss_tab = r_tab;
+  rss_mask = r_mask;
+  rss_uncl = r_uncl;
   mac_set = ms_pulse;
   mac_set_value = ms_val;
   announce_ack = an_pulse;

@@ -10,7 +10,7 @@
 //! | `resetting`, `queue_resetting`, `queue_reset_index` | in | the transport's resets (the receive caches are forgotten; see [`NetRx`]) |
 //! | `devcfg_*`, `config_changed` | | the device-configuration window and its event ([`NetConfigSpace`]) |
 //! | `link_up`, `announce` | in | the MAC side's link; a request for gratuitous packets |
-//! | `csum_on`, `mrg_on`, `ctrl_vq_on`, `ctrl_rx_on`, `rx_extra_on`, `mac_addr_on`, `announce_on`, `mq_on`, `hash_report_on` | in | features negotiated (MQ or RSS for `mq_on`) |
+//! | `csum_on`, `mrg_on`, `ctrl_vq_on`, `ctrl_rx_on`, `rx_extra_on`, `mac_addr_on`, `announce_on`, `mq_on`, `hash_report_on`, `rss_feat_on` | in | features negotiated (MQ or RSS for `mq_on`; RSS for `rss_feat_on`) |
 //! | `seg_*`, `done_*` (with `done_more`), `idle`, `needs_reset`, `dma` | | the function's device ports (docs/ARCHITECTURE.md, "Packed-virtqueue engine") |
 //! | `want[15:0]` | out | per queue: the queue engine may fetch its buffers (receive caches, [`NetRx`]) |
 //! | `txf_*`, `rxf_*` | | the MAC-side frame ports ([`NetTx`], [`NetRx`]) |
@@ -46,6 +46,7 @@ pub struct NetDevice {
     pub announce_on: Signal<In, bool>,
     pub mq_on: Signal<In, bool>,
     pub hash_report_on: Signal<In, bool>,
+    pub rss_feat_on: Signal<In, bool>,
     pub seg_valid: Signal<In, bool>,
     pub seg_ready: Signal<Out, bool>,
     pub seg_queue: Signal<In, Bits<16>>,
@@ -116,6 +117,7 @@ impl NetDevice {
             announce_on: Default::default(),
             mq_on: Default::default(),
             hash_report_on: Default::default(),
+            rss_feat_on: Default::default(),
             seg_valid: Default::default(),
             seg_ready: Default::default(),
             seg_queue: Default::default(),
@@ -235,6 +237,12 @@ impl Logic for NetDevice {
         self.rx.mrg_on.next = self.mrg_on.val();
         self.rx.hash_report_on.next = self.hash_report_on.val();
         self.rx.pairs.next = self.ctrl.pairs.val();
+        self.rx.rss_on.next = self.ctrl.rss_on.val();
+        self.rx.hash_types.next = self.ctrl.hash_types.val();
+        self.rx.hash_key.next = self.ctrl.hash_key.val();
+        self.rx.rss_tab.next = self.ctrl.rss_tab.val();
+        self.rx.rss_mask.next = self.ctrl.rss_mask.val();
+        self.rx.rss_uncl.next = self.ctrl.rss_uncl.val();
         self.rx.mac.next = self.cfgspace.mac.val();
         self.rx.promisc.next = self.ctrl.promisc.val();
         self.rx.allmulti.next = self.ctrl.allmulti.val();
@@ -273,6 +281,8 @@ impl Logic for NetDevice {
         self.ctrl.mac_addr_on.next = self.mac_addr_on.val();
         self.ctrl.announce_on.next = self.announce_on.val();
         self.ctrl.mq_on.next = self.mq_on.val();
+        self.ctrl.rss_feat_on.next = self.rss_feat_on.val();
+        self.ctrl.hash_report_on.next = self.hash_report_on.val();
 
         // completions
         self.qmux.rx_done_valid.next = self.rx.done_valid.val();

@@ -70,6 +70,14 @@ pub mod ctrl_cmd {
     pub const ERR: u8 = 1;
 }
 
+/// The Toeplitz key's size (`rss_max_key_size`).
+pub const RSS_KEY_SIZE: u8 = 40;
+/// Indirection table entries (`rss_max_indirection_table_length`).
+pub const RSS_TABLE_LEN: u16 = 128;
+/// `supported_hash_types`: IPv4, TCPv4, UDPv4, IPv6, TCPv6, UDPv6 (not the extension-header
+/// types, which Linux masks out anyway).
+pub const SUPPORTED_HASH_TYPES: u32 = 0x3f;
+
 /// `status` bits.
 pub const S_LINK_UP: u16 = 1;
 pub const S_ANNOUNCE: u16 = 2;
@@ -114,8 +122,8 @@ impl Default for NetConfig {
 }
 
 impl NetConfig {
-    /// The device feature bits offered (the transport adds its own). RSS, HASH_REPORT and
-    /// GUEST_CSUM are not offered until the RTL implements them.
+    /// The device feature bits offered (the transport adds its own). GUEST_CSUM is not
+    /// offered: the receive side does not verify checksums.
     pub fn device_features(&self) -> u64 {
         use features::*;
         [
@@ -129,6 +137,8 @@ impl NetConfig {
             MQ,
             CTRL_MAC_ADDR,
             SPEED_DUPLEX,
+            RSS,
+            HASH_REPORT,
         ]
         .iter()
         .fold(0u64, |a, b| a | (1 << b))
@@ -153,9 +163,9 @@ impl NetConfig {
         b.extend_from_slice(&self.mtu.to_le_bytes());
         b.extend_from_slice(&self.speed.to_le_bytes());
         b.push(0x01); // duplex: full (digest section 12: 0x01 as Linux and QEMU use)
-        b.push(0); // rss_max_key_size: RSS and HASH_REPORT not offered
-        b.extend_from_slice(&0u16.to_le_bytes()); // rss_max_indirection_table_length
-        b.extend_from_slice(&0u32.to_le_bytes()); // supported_hash_types
+        b.push(RSS_KEY_SIZE); // rss_max_key_size: exactly 40 (NET-7, digest section 10)
+        b.extend_from_slice(&RSS_TABLE_LEN.to_le_bytes()); // rss_max_indirection_table_length (NET-8)
+        b.extend_from_slice(&SUPPORTED_HASH_TYPES.to_le_bytes()); // supported_hash_types
         assert_eq!(b.len(), 0x18);
         b
     }

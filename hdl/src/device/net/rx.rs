@@ -75,6 +75,12 @@ pub struct NetRx {
     pub mrg_on: Signal<In, bool>,
     pub hash_report_on: Signal<In, bool>,
     pub pairs: Signal<In, Bits<3>>,
+    pub rss_on: Signal<In, bool>,
+    pub hash_types: Signal<In, Bits<6>>,
+    pub hash_key: Signal<In, Bits<320>>,
+    pub rss_tab: Signal<In, Bits<256>>,
+    pub rss_mask: Signal<In, Bits<7>>,
+    pub rss_uncl: Signal<In, Bits<2>>,
     pub mac: Signal<In, Bits<48>>,
     pub promisc: Signal<In, bool>,
     pub allmulti: Signal<In, bool>,
@@ -138,6 +144,12 @@ impl NetRx {
             mrg_on: Default::default(),
             hash_report_on: Default::default(),
             pairs: Default::default(),
+            rss_on: Default::default(),
+            hash_types: Default::default(),
+            hash_key: Default::default(),
+            rss_tab: Default::default(),
+            rss_mask: Default::default(),
+            rss_uncl: Default::default(),
             mac: Default::default(),
             promisc: Default::default(),
             allmulti: Default::default(),
@@ -209,6 +221,12 @@ impl Logic for NetRx {
         self.engine.mrg_on.next = self.mrg_on.val();
         self.engine.hash_report_on.next = self.hash_report_on.val();
         self.engine.pairs.next = self.pairs.val();
+        self.engine.rss_on.next = self.rss_on.val();
+        self.engine.hash_types.next = self.hash_types.val();
+        self.engine.hash_key.next = self.hash_key.val();
+        self.engine.rss_tab.next = self.rss_tab.val();
+        self.engine.rss_mask.next = self.rss_mask.val();
+        self.engine.rss_uncl.next = self.rss_uncl.val();
         self.engine.mac.next = self.mac.val();
         self.engine.promisc.next = self.promisc.val();
         self.engine.allmulti.next = self.allmulti.val();
@@ -271,6 +289,12 @@ pub struct NetRxEngine {
     pub mrg_on: Signal<In, bool>,
     pub hash_report_on: Signal<In, bool>,
     pub pairs: Signal<In, Bits<3>>,
+    pub rss_on: Signal<In, bool>,
+    pub hash_types: Signal<In, Bits<6>>,
+    pub hash_key: Signal<In, Bits<320>>,
+    pub rss_tab: Signal<In, Bits<256>>,
+    pub rss_mask: Signal<In, Bits<7>>,
+    pub rss_uncl: Signal<In, Bits<2>>,
     pub mac: Signal<In, Bits<48>>,
     pub promisc: Signal<In, bool>,
     pub allmulti: Signal<In, bool>,
@@ -329,6 +353,12 @@ impl NetRxEngine {
             mrg_on: Default::default(),
             hash_report_on: Default::default(),
             pairs: Default::default(),
+            rss_on: Default::default(),
+            hash_types: Default::default(),
+            hash_key: Default::default(),
+            rss_tab: Default::default(),
+            rss_mask: Default::default(),
+            rss_uncl: Default::default(),
             mac: Default::default(),
             promisc: Default::default(),
             allmulti: Default::default(),

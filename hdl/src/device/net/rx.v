@@ -36,6 +36,13 @@ always @(*) for (i = 0; i < 4; i = i + 1)
   wantq[i] = ((9'd256 - (s_w[i] - s_r[i])) >= 9'd196) & ((7'd64 - (b_w[i] - b_r[i])) >= 7'd26);
 
 // ================= frame intake =================
+reg [447:0] cap;               // frame bytes 8..63 (byte b in bits 8(b-8)+7:8(b-8))
+initial cap = 448'h0;
+localparam HS_IDLE = 2'd0, HS_LOAD = 2'd1, HS_RUN = 2'd2, HS_PUSH = 2'd3;
+reg [1:0] hs;
+initial hs = HS_IDLE;
+// a frame may end while the hash stage is idle or handing its last result over
+wire hs_free = (hs == HS_IDLE) | (hs == HS_PUSH);
 reg [63:0] fram [0:DEPTH-1];
 reg [AW:0] wp, wp_c, rp;
 reg [17:0] meta [0:15];        // per frame {k[1:0], flen[15:0]}
@@ -92,7 +99,7 @@ wire [1:0] k_pick = (pairs == 3'd2) ? {1'b0, h8[7]} :
                     (pairs == 3'd3) ? ((h8 < 8'd86) ? 2'd0 : (h8 < 8'd171) ? 2'd1 : 2'd2) :
                     (pairs == 3'd4) ? h8[7:6] : 2'd0;
 wire in_end = beat & rxf_last;
-wire keep = pass & ~over_now & (len_next <= MAXF) & (len_next >= 16'd14) & (mq_n != 5'd16);
+wire keep = pass & ~over_now & (len_next <= MAXF) & (len_next >= 16'd14) & (mq_n != 5'd16) & hs_free;
 always @(posedge clock) begin
   if (reset) begin
     in_frame <= 1'b0;
@@ -120,6 +127,7 @@ always @(posedge clock) begin
       if (i_beat == 4'd2) i_proto <= rxf_data[63:56];
       if (i_beat == 4'd3) i_h <= h3;
       if (i_beat == 4'd4) i_h <= i_h ^ h4;
+      if (i_beat <= 4'd7) cap[{i_beat[2:0] - 3'd1, 6'h0} +: 64] <= rxf_data;
     end
     in_frame <= ~rxf_last;
     if (rxf_last) begin
@@ -136,6 +144,95 @@ always @(posedge clock) begin
   end
 end
 wire m_push = in_end & keep;
+
+// ================= hash stage (RSS and hash reporting, NET-28, NET-29, NET-41) =================
+// One frame at a time, in arrival order, a cycle after its end (its first 64 bytes are in
+// `cap` by then): pick the hash input by the enabled types (section 8.4's ladders), run the
+// Toeplitz hash a byte a cycle (8-36 cycles), choose the receive queue, and push {queue,
+// hash, report type} for the delivery side, which takes it with the frame's meta entry.
+// Without RSS or hash reporting the stage still runs (3 cycles), so results stay in order.
+// At line rate a frame takes at least 84 cycles, more than the longest hash (39 cycles); a
+// frame that ends while the stage is busy (only faster than line rate) is dropped and counted
+// with the size drops.
+wire [7:0] c12 = cap[8*4 +: 8], c13 = cap[8*5 +: 8], c14 = cap[8*6 +: 8];
+wire [7:0] c20 = cap[8*12 +: 8], c21 = cap[8*13 +: 8], c23 = cap[8*15 +: 8];
+wire [15:0] c_et = {c12, c13};
+wire c_v4 = (c_et == 16'h0800) & (c14[7:4] == 4'd4);
+wire c_v6 = (c_et == 16'h86dd) & (c14[7:4] == 4'd6);
+wire c_frag = c20[5] | (c20[4:0] != 5'h0) | (c21 != 8'h0);
+wire c_l4ok = c_v4 & (c14[3:0] == 4'd5) & ~c_frag;    // options or fragments: 2-tuple
+reg [15:0] h_flen;
+reg [1:0] h_kflow;
+wire [5:0] ht = (rss_on | hash_report_on) ? hash_types : 6'h0;
+wire t4_tcp = c_l4ok & (c23 == 8'd6) & ht[1] & (h_flen >= 16'd38);
+wire t4_udp = c_l4ok & (c23 == 8'd17) & ht[2] & (h_flen >= 16'd38);
+wire t4_ip = c_v4 & ht[0] & (h_flen >= 16'd34);
+wire t6_tcp = c_v6 & (c20 == 8'd6) & ht[4] & (h_flen >= 16'd58);
+wire t6_udp = c_v6 & (c20 == 8'd17) & ht[5] & (h_flen >= 16'd58);
+wire t6_ip = c_v6 & ht[3] & (h_flen >= 16'd54);
+wire [3:0] c_rep = t4_tcp ? 4'd2 : t4_udp ? 4'd3 : t4_ip ? 4'd1 :
+                   t6_tcp ? 4'd5 : t6_udp ? 4'd6 : t6_ip ? 4'd4 : 4'd0;
+wire [5:0] c_n = ((c_rep == 4'd2) | (c_rep == 4'd3)) ? 6'd12 : (c_rep == 4'd1) ? 6'd8 :
+                 ((c_rep == 4'd5) | (c_rep == 4'd6)) ? 6'd36 : (c_rep == 4'd4) ? 6'd32 : 6'd0;
+// the input string, first byte in the top bits: IPv4 from byte 26, IPv6 from byte 22
+reg [287:0] c_in;
+always @(*) for (i = 0; i < 36; i = i + 1)
+  c_in[287 - 8*i -: 8] = c_v6 ? cap[8*(22 + i - 8) +: 8] : cap[8*(26 + i - 8) +: 8];
+reg [287:0] h_in;
+reg [319:0] h_key;
+reg [31:0] h_acc;
+reg [5:0] h_n;
+reg [3:0] h_rep;
+initial begin h_flen = 16'h0; h_kflow = 2'h0; h_in = 288'h0; h_key = 320'h0; h_acc = 32'h0; h_n = 6'h0; h_rep = 4'h0; end
+// one input byte: each of its bits set XORs in the 32 key bits starting at that bit
+reg [31:0] h_x;
+always @(*) begin
+  h_x = 32'h0;
+  for (i = 0; i < 8; i = i + 1)
+    if (h_in[287 - i]) h_x = h_x ^ h_key[319 - i -: 32];
+end
+wire [1:0] h_tab = rss_tab[{h_acc[6:0] & rss_mask, 1'b0} +: 2];
+wire [1:0] h_q = ~rss_on ? h_kflow : (h_rep == 4'd0) ? rss_uncl : h_tab;
+reg [37:0] hq [0:15];          // {k[1:0], report[3:0], hash[31:0]}, in meta order
+reg [3:0] hq_w, hq_r;
+reg [4:0] hq_n;
+initial begin for (i = 0; i < 16; i = i + 1) hq[i] = 38'h0; hq_w = 4'h0; hq_r = 4'h0; hq_n = 5'h0; end
+wire h_push = (hs == HS_PUSH);
+always @(posedge clock) begin
+  if (reset) begin
+    hs <= HS_IDLE;
+    hq_w <= 4'h0;
+  end else begin
+    case (hs)
+      HS_IDLE: ;
+      HS_LOAD: begin
+        h_in <= c_in;
+        h_key <= hash_key;
+        h_acc <= 32'h0;
+        h_n <= c_n;
+        h_rep <= c_rep;
+        hs <= HS_RUN;
+      end
+      HS_RUN: if (h_n == 6'h0) hs <= HS_PUSH;
+      else begin
+        h_acc <= h_acc ^ h_x;
+        h_in <= {h_in[279:0], 8'h0};
+        h_key <= {h_key[311:0], 8'h0};
+        h_n <= h_n - 6'd1;
+      end
+      default: begin
+        hq[hq_w] <= {h_q, h_rep, h_acc};
+        hq_w <= hq_w + 4'd1;
+        hs <= HS_IDLE;
+      end
+    endcase
+    if (m_push) begin
+      h_flen <= len_next;
+      h_kflow <= (i_beat >= 4'd4) ? k_pick : 2'd0;
+      hs <= HS_LOAD;
+    end
+  end
+end
 
 // ================= delivery =================
 localparam D_IDLE = 4'd0, D_WAIT = 4'd1, D_HEAD = 4'd2, D_DECIDE = 4'd3, D_PLAN = 4'd4,
@@ -165,6 +262,12 @@ initial begin
   for (i = 0; i < 64; i = i + 1) begin pt[i] = 48'h0; pl[i] = 16'h0; end
 end
 wire [17:0] mh = meta[mq_r];
+wire [37:0] hh = hq[hq_r];
+reg [31:0] d_hash;
+reg [3:0] d_rep;
+initial begin d_hash = 32'h0; d_rep = 4'h0; end
+// the meta entry's queue field is the flow pick the hash stage also had; the stage's choice wins
+wire unused_mk = &{1'b0, mh[17:16]};
 wire [15:0] hdr_len = hash_report_on ? 16'd20 : 16'd12;
 wire [6:0] d_bufs = b_w[dk] - b_r[dk];
 wire [47:0] bent_token = bent[47:0];
@@ -199,11 +302,11 @@ always @(*) begin
   sw_frame = 1'b0;
   if (g_k < g_mix) begin
     sw_valid = 1'b1;
-    sw_data = (g_k == 13'h0) ? 64'h0 : {32'h0, nb16, 16'h0};   // word 1 of a 20-byte header
+    sw_data = (g_k == 13'h0) ? 64'h0 : {d_hash, nb16, 16'h0};   // word 1 of a 20-byte header
   end else if (g_k == g_mix) begin
     sw_valid = f_v;
     sw_frame = 1'b1;
-    sw_data = {f_d[31:0], hdr20 ? 32'h0 : {nb16, 16'h0}};
+    sw_data = {f_d[31:0], hdr20 ? {16'h0, 12'h0, d_rep} : {nb16, 16'h0}};
   end else if (g_k - g_mix < dfw) begin
     sw_valid = f_v;
     sw_frame = 1'b1;
@@ -237,6 +340,8 @@ always @(posedge clock) begin
     rp <= 0;
     mq_r <= 4'h0;
     mq_n <= 5'h0;
+    hq_r <= 4'h0;
+    hq_n <= 5'h0;
     f_v <= 1'b0;
     nr <= 1'b0;
     idle_r <= 1'b0;
@@ -277,8 +382,10 @@ always @(posedge clock) begin
     if ((wr_done & wr_error)) d_err <= 1'b1;
     case (ds)
       D_IDLE: if (flushing) ds <= D_FLUSH;
-      else if (mq_n != 5'h0) begin
-        dk <= mh[17:16];
+      else if (hq_n != 5'h0) begin
+        dk <= hh[37:36];
+        d_rep <= hh[35:32];
+        d_hash <= hh[31:0];
         dtotal <= mh[15:0] + hdr_len;
         dfw <= mh[15:3] + {12'h0, mh[2:0] != 3'h0};
         hdr20 <= hash_report_on;
@@ -350,11 +457,13 @@ always @(posedge clock) begin
         b_r[dk] <= b_r[dk] + pn;
         s_r[dk] <= s_r[dk] + psegs;
         mq_r <= mq_r + 4'd1;
+        hq_r <= hq_r + 4'd1;
         ds <= D_IDLE;
       end
       D_SKIP: begin
         rp <= rp + dfw[AW:0];
         mq_r <= mq_r + 4'd1;
+        hq_r <= hq_r + 4'd1;
         n_nobuf <= n_nobuf + 32'd1;
         ds <= D_IDLE;
       end
@@ -372,6 +481,7 @@ always @(posedge clock) begin
       else bytes[i] <= bytes[i] + (((sk == i[1:0]) & seg_take & seg_last) ? {8'h0, b_sat} : 24'h0)
                                 - ((dk == i[1:0]) ? rel_bytes : 24'h0);
     mq_n <= mq_n + {4'h0, m_push} - {4'h0, (ds == D_RELEASE) | (ds == D_SKIP)};
+    hq_n <= hq_n + {4'h0, h_push} - {4'h0, (ds == D_RELEASE) | (ds == D_SKIP)};
     idle_r <= (ds == D_IDLE) & (b_w[0] == b_r[0]) & (b_w[1] == b_r[1]) &
               (b_w[2] == b_r[2]) & (b_w[3] == b_r[3]) & (c_nseg == 7'h0) & ~seg_valid;
   end
