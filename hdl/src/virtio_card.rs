@@ -218,7 +218,7 @@ impl Logic for VirtioCard {
         self.dma_timeout.next = self.card.dma_timeout.val();
         self.dma_idle.next = self.card.dma_idle.val();
 
-        // Function 0: the net device. Its feature bits (virtio-net section 5.1.3): CSUM 0,
+        // Function 0: the net device. Its feature bits (virtio-net section 5.1.3): CSUM 0, GUEST_CSUM 1,
         // MRG_RXBUF 15, CTRL_VQ 17, CTRL_RX 18, CTRL_RX_EXTRA 20, GUEST_ANNOUNCE 21, MQ 22,
         // CTRL_MAC_ADDR 23; HASH_REPORT 57 and RSS 60 at 25 and 28 of `f0_features` (either of MQ
         // and RSS enables the pairs).
@@ -248,6 +248,7 @@ impl Logic for VirtioCard {
             self.card.f0_features.val().get_bit(22) | self.card.f0_features.val().get_bit(28);
         self.net.hash_report_on.next = self.card.f0_features.val().get_bit(25);
         self.net.rss_feat_on.next = self.card.f0_features.val().get_bit(28);
+        self.net.guest_csum_on.next = self.card.f0_features.val().get_bit(1);
         self.net.seg_valid.next = self.card.f0_seg_valid.val();
         self.card.f0_seg_ready.next = self.net.seg_ready.val();
         self.net.seg_queue.next = self.card.f0_seg_queue.val();

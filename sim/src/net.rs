@@ -22,6 +22,7 @@ use std::collections::VecDeque;
 #[derive(Clone, Copy, Debug)]
 pub struct Negotiated {
     pub csum: bool,
+    pub guest_csum: bool,
     pub mrg_rxbuf: bool,
     pub ctrl_vq: bool,
     pub ctrl_rx: bool,
@@ -37,6 +38,7 @@ impl Negotiated {
     /// What the default build offers, all accepted.
     pub const OFFERED: Negotiated = Negotiated {
         csum: true,
+        guest_csum: true,
         mrg_rxbuf: true,
         ctrl_vq: true,
         ctrl_rx: true,
@@ -50,6 +52,7 @@ impl Negotiated {
     /// Everything the default build offers, RSS and hash reporting included.
     pub const ALL: Negotiated = Negotiated {
         csum: true,
+        guest_csum: true,
         mrg_rxbuf: true,
         ctrl_vq: true,
         ctrl_rx: true,
@@ -62,6 +65,7 @@ impl Negotiated {
     };
     pub const NONE: Negotiated = Negotiated {
         csum: false,
+        guest_csum: false,
         mrg_rxbuf: false,
         ctrl_vq: false,
         ctrl_rx: false,
@@ -177,6 +181,7 @@ impl NetBench {
     pub fn negotiate(&mut self, n: Negotiated) {
         self.negotiated = n;
         self.m.set_csum_on(n.csum as u64);
+        self.m.set_guest_csum_on(n.guest_csum as u64);
         self.m.set_mrg_on(n.mrg_rxbuf as u64);
         self.m.set_ctrl_vq_on(n.ctrl_vq as u64);
         self.m.set_ctrl_rx_on(n.ctrl_rx as u64);

@@ -931,3 +931,91 @@ fn net_27_43_hash_config_without_rss_starts_disabled_then_reports() {
         "UDPv4 reported (NET-27, NET-29)"
     );
 }
+
+#[test]
+fn net_5_frames_above_mtu_plus_the_ethernet_header_are_dropped_and_counted() {
+    let mut b = bench("net_5");
+    let mut r = rng("net_5 frames");
+    let mac = NetConfig::default().mac;
+    let max = NetConfig::default().max_frame() as usize;
+    let mut posted: Vec<Posted> = (0..4).map(|_| b.post_rx(0, &[2048])).collect();
+    b.run(1000);
+    b.inject(frame_of(&mut r, max + 1, mac));
+    b.run(6000);
+    assert!(
+        b.completions.is_empty(),
+        "one byte over MTU + 18: not delivered (NET-5)"
+    );
+    assert_eq!(b.m.rx_drop_size(), 1, "counted");
+    let f = frame_of(&mut r, max, mac);
+    let (_, w) = receive_one(&mut b, &mut posted, f.clone());
+    assert_eq!(&w[12..], &f[..], "MTU + 18 (a tagged frame) is delivered");
+}
+
+/// `f` (from `l4_frame`) with its TCP/UDP checksum completed.
+fn complete_checksum(mut f: Vec<u8>, start: u16, off: u16) -> Vec<u8> {
+    let s = start as usize;
+    let mut ck = !fold(sum16(&f[s..]));
+    if ck == 0 && off == 6 {
+        ck = 0xffff; // UDP sends a computed zero as all ones
+    }
+    f[s + off as usize..s + off as usize + 2].copy_from_slice(&ck.to_be_bytes());
+    f
+}
+
+#[test]
+fn net_19_26_data_valid_only_for_frames_whose_checksum_the_device_verified() {
+    let mut b = bench("net_rx_csum");
+    b.negotiate(Negotiated::ALL);
+    let mut r = rng("net_rx_csum frames");
+    let mut posted: Vec<Posted> = (0..120).map(|_| b.post_rx(0, &[2048])).collect();
+    b.run(2000);
+    let flags = |w: &[u8]| w[0];
+    for v6 in [false, true] {
+        for tcp in [false, true] {
+            for k in 0..8 {
+                let n = if k == 0 {
+                    1
+                } else {
+                    r.gen_range(0..1400 - 60 * v6 as usize)
+                };
+                let (f, start, off, _) = l4_frame(&mut r, v6, tcp, n);
+                let good = complete_checksum(f, start, off);
+                let (_, w) = receive_one(&mut b, &mut posted, good.clone());
+                assert_eq!(
+                    flags(&w),
+                    2,
+                    "v6 {v6} tcp {tcp} len {}: DATA_VALID (NET-26)",
+                    good.len()
+                );
+                assert_eq!(&w[20..], &good[..], "the frame unchanged");
+                let mut bad = good.clone();
+                let at = r.gen_range(start as usize..bad.len());
+                bad[at] ^= 1 << r.gen_range(0..8);
+                let (_, w) = receive_one(&mut b, &mut posted, bad);
+                assert_eq!(flags(&w), 0, "a corrupted frame is not marked valid");
+            }
+        }
+    }
+    // a short UDP packet padded to 60 bytes: the padding is not part of the sum
+    let (f, start, off) = {
+        let (f, s, o, _) = l4_frame(&mut r, false, false, 2);
+        (f, s, o)
+    };
+    let mut padded = complete_checksum(f, start, off);
+    padded.resize(60, 0xa5);
+    let (_, w) = receive_one(&mut b, &mut posted, padded);
+    assert_eq!(flags(&w), 2, "Ethernet padding ignored");
+    // UDP over IPv4 without a checksum (0): nothing to verify
+    let (mut f, start, _, _) = l4_frame(&mut r, false, false, 30);
+    f[start as usize + 6..start as usize + 8].copy_from_slice(&[0, 0]);
+    let (_, w) = receive_one(&mut b, &mut posted, f);
+    assert_eq!(flags(&w), 0, "UDPv4 checksum 0: not marked");
+    // without GUEST_CSUM the flags stay 0 (NET-19)
+    let mut n = Negotiated::ALL;
+    n.guest_csum = false;
+    b.negotiate(n);
+    let (f, start, off, _) = l4_frame(&mut r, false, true, 100);
+    let (_, w) = receive_one(&mut b, &mut posted, complete_checksum(f, start, off));
+    assert_eq!(flags(&w), 0, "no DATA_VALID without GUEST_CSUM (NET-19)");
+}

@@ -3,8 +3,9 @@
 //! and doorbell-to-used latency through the whole card over a Gen1 and a Gen2 x1 link. Each
 //! prints a table for docs/PERFORMANCE.md and writes it to `target/ferrio/bench/<name>.md`.
 //! `cargo xtask bench blk`: virtio-blk sequential 64 KiB throughput and 4 KiB random read and write IOPS
-//! at queue depth 1 and 32, through the whole card with the blk device inside. Issue 6 adds
-//! `bench net`.
+//! at queue depth 1 and 32, through the whole card with the blk device inside. `cargo xtask
+//! bench net`: virtio-net transmit and receive frames per second at 64, 512 and 1518 bytes
+//! through the whole card, against 1 GbE line rate and the Gen1 x1 ceiling.
 
 use crate::setup::{self, Need};
 use crate::tools;
@@ -17,7 +18,8 @@ pub fn command(what: &str) -> Result<()> {
         "sim" => sim(),
         "echo" => echo(),
         "blk" => blk(),
-        other => bail!("no benchmark called {other}; available: sim, echo, blk"),
+        "net" => net(),
+        other => bail!("no benchmark called {other}; available: sim, echo, blk, net"),
     }
 }
 
@@ -140,6 +142,35 @@ fn blk() -> Result<()> {
     let dir = tools::out_dir().join("bench");
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("blk.md"), &t)?;
+    println!("{t}");
+    Ok(())
+}
+
+fn net() -> Result<()> {
+    let out = run_example("bench_net")?;
+    let mut t = String::from(
+        "| link | direction | frame | frames | dropped | frames/s | Gb/s | 1 GbE line rate frames/s | share of line rate | Gen1 x1 TLP-limited ceiling frames/s |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        writeln!(
+            t,
+            "| {} x1 | {} | {} B | {} | {} | {:.0} | {:.3} | {:.0} | {:.1} % | {:.0} |",
+            v["link"].as_str().unwrap_or("?"),
+            v["dir"].as_str().unwrap_or("?"),
+            v["frame"],
+            v["frames"],
+            v["dropped"],
+            v["pps"].as_f64().unwrap_or(0.0),
+            v["gbps"].as_f64().unwrap_or(0.0),
+            v["line_pps"].as_f64().unwrap_or(0.0),
+            100.0 * v["line_share"].as_f64().unwrap_or(0.0),
+            v["ceiling_pps"].as_f64().unwrap_or(0.0)
+        )?;
+    }
+    let dir = tools::out_dir().join("bench");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("net.md"), &t)?;
     println!("{t}");
     Ok(())
 }

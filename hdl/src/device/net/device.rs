@@ -10,7 +10,7 @@
 //! | `resetting`, `queue_resetting`, `queue_reset_index` | in | the transport's resets (the receive caches are forgotten; see [`NetRx`]) |
 //! | `devcfg_*`, `config_changed` | | the device-configuration window and its event ([`NetConfigSpace`]) |
 //! | `link_up`, `announce` | in | the MAC side's link; a request for gratuitous packets |
-//! | `csum_on`, `mrg_on`, `ctrl_vq_on`, `ctrl_rx_on`, `rx_extra_on`, `mac_addr_on`, `announce_on`, `mq_on`, `hash_report_on`, `rss_feat_on` | in | features negotiated (MQ or RSS for `mq_on`; RSS for `rss_feat_on`) |
+//! | `csum_on`, `mrg_on`, `ctrl_vq_on`, `ctrl_rx_on`, `rx_extra_on`, `mac_addr_on`, `announce_on`, `mq_on`, `hash_report_on`, `rss_feat_on`, `guest_csum_on` | in | features negotiated (MQ or RSS for `mq_on`; RSS for `rss_feat_on`; GUEST_CSUM for `guest_csum_on`) |
 //! | `seg_*`, `done_*` (with `done_more`), `idle`, `needs_reset`, `dma` | | the function's device ports (docs/ARCHITECTURE.md, "Packed-virtqueue engine") |
 //! | `want[15:0]` | out | per queue: the queue engine may fetch its buffers (receive caches, [`NetRx`]) |
 //! | `txf_*`, `rxf_*` | | the MAC-side frame ports ([`NetTx`], [`NetRx`]) |
@@ -47,6 +47,7 @@ pub struct NetDevice {
     pub mq_on: Signal<In, bool>,
     pub hash_report_on: Signal<In, bool>,
     pub rss_feat_on: Signal<In, bool>,
+    pub guest_csum_on: Signal<In, bool>,
     pub seg_valid: Signal<In, bool>,
     pub seg_ready: Signal<Out, bool>,
     pub seg_queue: Signal<In, Bits<16>>,
@@ -118,6 +119,7 @@ impl NetDevice {
             mq_on: Default::default(),
             hash_report_on: Default::default(),
             rss_feat_on: Default::default(),
+            guest_csum_on: Default::default(),
             seg_valid: Default::default(),
             seg_ready: Default::default(),
             seg_queue: Default::default(),
@@ -238,6 +240,7 @@ impl Logic for NetDevice {
         self.rx.hash_report_on.next = self.hash_report_on.val();
         self.rx.pairs.next = self.ctrl.pairs.val();
         self.rx.rss_on.next = self.ctrl.rss_on.val();
+        self.rx.guest_csum_on.next = self.guest_csum_on.val();
         self.rx.hash_types.next = self.ctrl.hash_types.val();
         self.rx.hash_key.next = self.ctrl.hash_key.val();
         self.rx.rss_tab.next = self.ctrl.rss_tab.val();

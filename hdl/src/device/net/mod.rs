@@ -122,12 +122,12 @@ impl Default for NetConfig {
 }
 
 impl NetConfig {
-    /// The device feature bits offered (the transport adds its own). GUEST_CSUM is not
-    /// offered: the receive side does not verify checksums.
+    /// The device feature bits offered (the transport adds its own).
     pub fn device_features(&self) -> u64 {
         use features::*;
         [
             CSUM,
+            GUEST_CSUM,
             MTU,
             MAC,
             MRG_RXBUF,

@@ -76,6 +76,7 @@ pub struct NetRx {
     pub hash_report_on: Signal<In, bool>,
     pub pairs: Signal<In, Bits<3>>,
     pub rss_on: Signal<In, bool>,
+    pub guest_csum_on: Signal<In, bool>,
     pub hash_types: Signal<In, Bits<6>>,
     pub hash_key: Signal<In, Bits<320>>,
     pub rss_tab: Signal<In, Bits<256>>,
@@ -145,6 +146,7 @@ impl NetRx {
             hash_report_on: Default::default(),
             pairs: Default::default(),
             rss_on: Default::default(),
+            guest_csum_on: Default::default(),
             hash_types: Default::default(),
             hash_key: Default::default(),
             rss_tab: Default::default(),
@@ -222,6 +224,7 @@ impl Logic for NetRx {
         self.engine.hash_report_on.next = self.hash_report_on.val();
         self.engine.pairs.next = self.pairs.val();
         self.engine.rss_on.next = self.rss_on.val();
+        self.engine.guest_csum_on.next = self.guest_csum_on.val();
         self.engine.hash_types.next = self.hash_types.val();
         self.engine.hash_key.next = self.hash_key.val();
         self.engine.rss_tab.next = self.rss_tab.val();
@@ -290,6 +293,7 @@ pub struct NetRxEngine {
     pub hash_report_on: Signal<In, bool>,
     pub pairs: Signal<In, Bits<3>>,
     pub rss_on: Signal<In, bool>,
+    pub guest_csum_on: Signal<In, bool>,
     pub hash_types: Signal<In, Bits<6>>,
     pub hash_key: Signal<In, Bits<320>>,
     pub rss_tab: Signal<In, Bits<256>>,
@@ -354,6 +358,7 @@ impl NetRxEngine {
             hash_report_on: Default::default(),
             pairs: Default::default(),
             rss_on: Default::default(),
+            guest_csum_on: Default::default(),
             hash_types: Default::default(),
             hash_key: Default::default(),
             rss_tab: Default::default(),

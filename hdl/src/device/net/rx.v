@@ -43,6 +43,39 @@ reg [1:0] hs;
 initial hs = HS_IDLE;
 // a frame may end while the hash stage is idle or handing its last result over
 wire hs_free = (hs == HS_IDLE) | (hs == HS_PUSH);
+// ---- receive checksum validation (GUEST_CSUM, NET-26): the ones' complement sum of the
+// 16-bit words from the IP source address to the IP packet's end, summed as the frame streams
+// in; the pseudo-header's protocol and length are added at the end (in the hash stage, a
+// cycle after, when the first 64 bytes are in `cap`). TCP or UDP over IPv4 (IHL 5, not a
+// fragment) or IPv6 (TCP or UDP the next header) only.
+reg [31:0] cs_acc;
+reg [15:0] cs_end;             // frame offset of the IP packet's end
+reg cs_cand;
+initial begin cs_acc = 32'h0; cs_end = 16'h0; cs_cand = 1'b0; end
+// at beat 2 (bytes 16-23) the version, lengths and protocol are all known
+wire cs_v4_now = (i_etype == 16'h0008) & (cap[55:52] == 4'd4);
+wire cs_v6_now = (i_etype == 16'hdd86) & (cap[55:52] == 4'd6);
+wire [15:0] cs_tot = {rxf_data[7:0], rxf_data[15:8]};        // IPv4 total length, bytes 16-17
+wire [15:0] cs_pay = {rxf_data[23:16], rxf_data[31:24]};     // IPv6 payload length, 18-19
+wire [7:0] cs_nh = rxf_data[39:32];                          // IPv6 next header, byte 20
+wire cs_l4_4 = (rxf_data[63:56] == 8'd6) | (rxf_data[63:56] == 8'd17);
+wire cs_frag = rxf_data[37] | (rxf_data[36:32] != 5'h0) | (rxf_data[47:40] != 8'h0);
+wire [15:0] cs_end_now = cs_v6_now ? (16'd54 + cs_pay) : (16'd14 + cs_tot);
+wire cs_cand_now = (cs_v4_now & (cap[55:48] == 8'h45) & ~cs_frag & cs_l4_4 & (cs_tot >= 16'd28)) |
+                   (cs_v6_now & ((cs_nh == 8'd6) | (cs_nh == 8'd17)));
+wire [15:0] cs_lo = cs_v6_now ? 16'd22 : 16'd26;
+wire [15:0] cs_e = (i_beat == 4'd2) ? cs_end_now : cs_end;
+wire [15:0] cs_base = in_frame ? i_len : 16'h0;
+reg [17:0] cs_beat;
+reg [15:0] cs_o;
+always @(*) begin
+  cs_beat = 18'h0;
+  for (i = 0; i < 4; i = i + 1) begin
+    cs_o = cs_base + 16'd2 * i[15:0];
+    if ((cs_o >= cs_lo) & (cs_o < cs_e) & (in_frame & (i_beat >= 4'd2)))
+      cs_beat = cs_beat + {2'b00, rxf_data[16*i +: 8], (cs_o + 16'd1 == cs_e) ? 8'h00 : rxf_data[16*i+8 +: 8]};
+  end
+end
 reg [63:0] fram [0:DEPTH-1];
 reg [AW:0] wp, wp_c, rp;
 reg [17:0] meta [0:15];        // per frame {k[1:0], flen[15:0]}
@@ -114,6 +147,8 @@ always @(posedge clock) begin
       wp <= wp + 1;
     end
     if (~in_frame) begin
+      cs_acc <= 32'h0;
+      cs_cand <= 1'b0;
       i_pass <= pass_now;
       i_over <= in_full;
       i_len <= len_next;
@@ -128,6 +163,11 @@ always @(posedge clock) begin
       if (i_beat == 4'd3) i_h <= h3;
       if (i_beat == 4'd4) i_h <= i_h ^ h4;
       if (i_beat <= 4'd7) cap[{i_beat[2:0] - 3'd1, 6'h0} +: 64] <= rxf_data;
+      if (i_beat == 4'd2) begin
+        cs_end <= cs_end_now;
+        cs_cand <= cs_cand_now;
+      end
+      cs_acc <= cs_acc + {14'h0, cs_beat};
     end
     in_frame <= ~rxf_last;
     if (rxf_last) begin
@@ -178,6 +218,17 @@ wire [5:0] c_n = ((c_rep == 4'd2) | (c_rep == 4'd3)) ? 6'd12 : (c_rep == 4'd1) ?
 reg [287:0] c_in;
 always @(*) for (i = 0; i < 36; i = i + 1)
   c_in[287 - 8*i -: 8] = c_v6 ? cap[8*(22 + i - 8) +: 8] : cap[8*(26 + i - 8) +: 8];
+// the checksum's end: the pseudo-header's protocol and L4 length added, folded, all ones
+wire [15:0] cs_l4len = c_v6 ? (cs_end - 16'd54) : (cs_end - 16'd34);
+wire [7:0] cs_prot = c_v6 ? c20 : c23;
+wire [31:0] cs_all = cs_acc + {16'h0, cs_l4len} + {24'h0, cs_prot};
+wire [16:0] cs_f1 = {1'b0, cs_all[15:0]} + {1'b0, cs_all[31:16]};
+wire [15:0] cs_f2 = cs_f1[15:0] + {15'h0, cs_f1[16]};
+// UDP over IPv4 with checksum 0 carries none: not validated
+wire cs_udp0 = c_v4 & (c23 == 8'd17) & (cap[8*32 +: 16] == 16'h0);
+wire cs_ok = cs_cand & (cs_end <= h_flen) & (cs_f2 == 16'hffff) & ~cs_udp0;
+reg h_csok;
+initial h_csok = 1'b0;
 reg [287:0] h_in;
 reg [319:0] h_key;
 reg [31:0] h_acc;
@@ -193,10 +244,10 @@ always @(*) begin
 end
 wire [1:0] h_tab = rss_tab[{h_acc[6:0] & rss_mask, 1'b0} +: 2];
 wire [1:0] h_q = ~rss_on ? h_kflow : (h_rep == 4'd0) ? rss_uncl : h_tab;
-reg [37:0] hq [0:15];          // {k[1:0], report[3:0], hash[31:0]}, in meta order
+reg [38:0] hq [0:15];          // {checksum valid, k[1:0], report[3:0], hash[31:0]}, in meta order
 reg [3:0] hq_w, hq_r;
 reg [4:0] hq_n;
-initial begin for (i = 0; i < 16; i = i + 1) hq[i] = 38'h0; hq_w = 4'h0; hq_r = 4'h0; hq_n = 5'h0; end
+initial begin for (i = 0; i < 16; i = i + 1) hq[i] = 39'h0; hq_w = 4'h0; hq_r = 4'h0; hq_n = 5'h0; end
 wire h_push = (hs == HS_PUSH);
 always @(posedge clock) begin
   if (reset) begin
@@ -211,6 +262,7 @@ always @(posedge clock) begin
         h_acc <= 32'h0;
         h_n <= c_n;
         h_rep <= c_rep;
+        h_csok <= cs_ok;
         hs <= HS_RUN;
       end
       HS_RUN: if (h_n == 6'h0) hs <= HS_PUSH;
@@ -221,7 +273,7 @@ always @(posedge clock) begin
         h_n <= h_n - 6'd1;
       end
       default: begin
-        hq[hq_w] <= {h_q, h_rep, h_acc};
+        hq[hq_w] <= {h_csok, h_q, h_rep, h_acc};
         hq_w <= hq_w + 4'd1;
         hs <= HS_IDLE;
       end
@@ -262,10 +314,11 @@ initial begin
   for (i = 0; i < 64; i = i + 1) begin pt[i] = 48'h0; pl[i] = 16'h0; end
 end
 wire [17:0] mh = meta[mq_r];
-wire [37:0] hh = hq[hq_r];
+wire [38:0] hh = hq[hq_r];
 reg [31:0] d_hash;
 reg [3:0] d_rep;
-initial begin d_hash = 32'h0; d_rep = 4'h0; end
+reg d_valid;                   // DATA_VALID in the header's flags
+initial begin d_hash = 32'h0; d_rep = 4'h0; d_valid = 1'b0; end
 // the meta entry's queue field is the flow pick the hash stage also had; the stage's choice wins
 wire unused_mk = &{1'b0, mh[17:16]};
 wire [15:0] hdr_len = hash_report_on ? 16'd20 : 16'd12;
@@ -302,7 +355,8 @@ always @(*) begin
   sw_frame = 1'b0;
   if (g_k < g_mix) begin
     sw_valid = 1'b1;
-    sw_data = (g_k == 13'h0) ? 64'h0 : {d_hash, nb16, 16'h0};   // word 1 of a 20-byte header
+    // word 0: flags (DATA_VALID is bit 1), gso NONE; word 1 of a 20-byte header: the hash
+    sw_data = (g_k == 13'h0) ? {62'h0, d_valid, 1'b0} : {d_hash, nb16, 16'h0};
   end else if (g_k == g_mix) begin
     sw_valid = f_v;
     sw_frame = 1'b1;
@@ -385,6 +439,7 @@ always @(posedge clock) begin
       else if (hq_n != 5'h0) begin
         dk <= hh[37:36];
         d_rep <= hh[35:32];
+        d_valid <= hh[38] & guest_csum_on;
         d_hash <= hh[31:0];
         dtotal <= mh[15:0] + hdr_len;
         dfw <= mh[15:3] + {12'h0, mh[2:0] != 3'h0};
