@@ -7,14 +7,15 @@
 //! | module | what lives there |
 //! |---|---|
 //! | [`card`] | the card core: TLP streams in and out, everything between |
-//! | [`device`] | the virtio devices behind the queue engines: virtio-blk (issue 5) |
+//! | [`device`] | the virtio devices behind the queue engines: virtio-net (issue 6), virtio-blk (issue 5) |
 //! | [`dma`] | the DMA engine: read and write requesters, completion routing |
 //! | [`common`] | building blocks every layer uses: [`common::Reg`], [`common::stream`], FIFOs, RAMs |
 //! | [`ecp5`] | wrappers of ECP5 vendor primitives, each with a simulation model |
+//! | [`ethernet`] | the 1 GbE MAC between the net device's frame ports and the PHY (GMII framing, FCS, MDIO) |
 //! | [`board`] | board tops (pins of a real board, clocking) |
 //! | [`tlp`] | the PCIe transaction layer: configuration space (more in issue 3) |
 //! | [`transport`] | the virtio-pci transport: BAR0 layout, function identities |
-//! | [`virtio_card`] | the card core with its devices inside (blk on function 1) |
+//! | [`virtio_card`] | the card core with its devices inside (net on function 0, blk on function 1) |
 //! | [`virtqueue`] | the packed-virtqueue engine: descriptor fetch, used descriptors, event suppression |
 //! | [`tops`] | the registry of every top that is emitted, linted, simulated or synthesized |
 //!
@@ -33,6 +34,7 @@ pub mod common;
 pub mod device;
 pub mod dma;
 pub mod ecp5;
+pub mod ethernet;
 pub mod tlp;
 pub mod tops;
 pub mod transport;

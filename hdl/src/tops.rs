@@ -18,6 +18,7 @@
 //! | `blk_device` | sim, core | `clock` | [`BlkDeviceBram`]: the virtio-blk device and its 128 KiB block-RAM store (device tests) |
 //! | `blk_device_ro` | sim | `clock` | [`BlkDeviceBram`], read-only build (`BlkConfig::read_only`, VIRTIO_BLK_F_RO): the same ports as `blk_device` |
 //! | `net_device` | sim | `clock` | [`NetDevice`]: the virtio-net device, default build (device tests) |
+//! | `eth_mac` | sim, core | `clock` | [`EthMac`]: the 1 GbE MAC's GMII transmit and receive and its MDIO link reader, side by side (MDC every 8 cycles, a read every 64 cycles in this build) |
 //! | `heartbeat_sim` | sim | `clk100` | [`Heartbeat`] with a 2^4-cycle beat, for simulation |
 //! | `heartbeat` | board `versa-ecp5-5g` | `clk100` | [`Heartbeat`] as built for the board |
 
@@ -27,6 +28,7 @@ use crate::common::{BramSdp, FifoBram, FifoLut, SkidBuffer};
 use crate::device::blk::{BlkConfig, BlkDeviceBram};
 use crate::device::net::{NetConfig, NetDevice};
 use crate::ecp5;
+use crate::ethernet::EthMac;
 use crate::tlp::ConfigSpace;
 use crate::transport::CardConfig;
 use crate::virtio_card::{VirtioCard, VirtioCardBram};
@@ -208,6 +210,15 @@ pub fn all() -> Vec<Top> {
             core: false,
             describe: "the virtio-net device, default build (device tests)",
             verilog: || emit_block(NetDevice::new(&NetConfig::default(), false)),
+        },
+        Top {
+            name: "eth_mac",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: true,
+            describe: "the 1 GbE MAC's GMII transmit, receive and MDIO link reader",
+            verilog: || emit_block(EthMac::new(NetConfig::default().max_frame(), 1, 4, 64)),
         },
         Top {
             name: "heartbeat_sim",

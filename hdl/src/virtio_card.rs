@@ -11,7 +11,7 @@
 //! |---|---|---|
 //! | `net_link_up`, `net_announce` | in | the Ethernet link (the `status` field's LINK_UP, a configuration interrupt when it changes); a request for gratuitous packets |
 //! | `net_txf_*` | out/in | frames the net device sends: 8 bytes a beat, `bytes` valid in the last ([`NetTx`]) |
-//! | `net_rxf_*` | in/out | frames for the net device: `ready` is always high, a MAC cannot wait ([`NetRx`]) |
+//! | `net_rxf_*` | in/out | frames for the net device: `ready` is always high, a MAC cannot wait; `err` with `last` drops the frame (a bad FCS) ([`NetRx`]) |
 //! | `net_tx_*`, `net_rx_*` | out | the net device's frame and drop counters |
 //! | `blk_st` | client | the blk device's storage port |
 //! | `fN_queue_reset*`, `fN_notify_*`, `fN_in_order` | out | the transport's events and IN_ORDER as the devices see them (for traces) |
@@ -84,6 +84,7 @@ pub struct VirtioCard {
     pub net_rxf_data: Signal<In, Bits<64>>,
     pub net_rxf_bytes: Signal<In, Bits<4>>,
     pub net_rxf_last: Signal<In, bool>,
+    pub net_rxf_err: Signal<In, bool>,
     pub net_tx_frames: Signal<Out, Bits<32>>,
     pub net_tx_dropped: Signal<Out, Bits<32>>,
     pub net_rx_frames: Signal<Out, Bits<32>>,
@@ -153,6 +154,7 @@ impl VirtioCard {
             net_rxf_data: Default::default(),
             net_rxf_bytes: Default::default(),
             net_rxf_last: Default::default(),
+            net_rxf_err: Default::default(),
             net_tx_frames: Default::default(),
             net_tx_dropped: Default::default(),
             net_rx_frames: Default::default(),
@@ -279,6 +281,7 @@ impl Logic for VirtioCard {
         self.net.rxf_data.next = self.net_rxf_data.val();
         self.net.rxf_bytes.next = self.net_rxf_bytes.val();
         self.net.rxf_last.next = self.net_rxf_last.val();
+        self.net.rxf_err.next = self.net_rxf_err.val();
         self.net_tx_frames.next = self.net.tx_frames.val();
         self.net_tx_dropped.next = self.net.tx_dropped.val();
         self.net_rx_frames.next = self.net.rx_frames.val();
@@ -384,6 +387,7 @@ pub struct VirtioCardBram {
     pub net_rxf_data: Signal<In, Bits<64>>,
     pub net_rxf_bytes: Signal<In, Bits<4>>,
     pub net_rxf_last: Signal<In, bool>,
+    pub net_rxf_err: Signal<In, bool>,
     pub net_tx_frames: Signal<Out, Bits<32>>,
     pub net_tx_dropped: Signal<Out, Bits<32>>,
     pub net_rx_frames: Signal<Out, Bits<32>>,
@@ -445,6 +449,7 @@ impl VirtioCardBram {
             net_rxf_data: Default::default(),
             net_rxf_bytes: Default::default(),
             net_rxf_last: Default::default(),
+            net_rxf_err: Default::default(),
             net_tx_frames: Default::default(),
             net_tx_dropped: Default::default(),
             net_rx_frames: Default::default(),
@@ -521,6 +526,7 @@ impl Logic for VirtioCardBram {
         self.core.net_rxf_data.next = self.net_rxf_data.val();
         self.core.net_rxf_bytes.next = self.net_rxf_bytes.val();
         self.core.net_rxf_last.next = self.net_rxf_last.val();
+        self.core.net_rxf_err.next = self.net_rxf_err.val();
         self.net_tx_frames.next = self.core.net_tx_frames.val();
         self.net_tx_dropped.next = self.core.net_tx_dropped.val();
         self.net_rx_frames.next = self.core.net_rx_frames.val();

@@ -24,13 +24,15 @@ pub struct MacInputs {
     pub txf_ready: bool,
     /// A receive beat: data, valid bytes (1..=8), last.
     pub rx: Option<(u64, usize, bool)>,
+    /// With the last beat: the MAC found the frame bad (`rxf_err`).
+    pub rx_err: bool,
 }
 
 pub struct MacSide {
     /// Frames the device sent, oldest first.
     pub sent: VecDeque<Vec<u8>>,
-    /// Frames waiting for the receive port.
-    to_rx: VecDeque<Vec<u8>>,
+    /// Frames waiting for the receive port, and whether each is marked bad.
+    to_rx: VecDeque<(Vec<u8>, bool)>,
     rx_beat: usize,
     tx_frame: Vec<u8>,
     /// Sent frames go straight back into the receive port.
@@ -70,7 +72,12 @@ impl Default for MacSide {
 impl MacSide {
     /// A frame into the receive port, after those already waiting.
     pub fn inject(&mut self, frame: Vec<u8>) {
-        self.to_rx.push_back(frame);
+        self.to_rx.push_back((frame, false));
+    }
+
+    /// A frame the MAC marks bad (a bad FCS): `rxf_err` with its last beat.
+    pub fn inject_bad(&mut self, frame: Vec<u8>) {
+        self.to_rx.push_back((frame, true));
     }
 
     /// Frames not yet fully given to the receive port.
@@ -84,7 +91,7 @@ impl MacSide {
             if self.poll_in == 0 {
                 self.poll_in = 64;
                 while let Some(f) = t.recv() {
-                    self.to_rx.push_back(f);
+                    self.to_rx.push_back((f, false));
                 }
             } else {
                 self.poll_in -= 1;
@@ -95,16 +102,22 @@ impl MacSide {
             return MacInputs {
                 txf_ready,
                 rx: None,
+                rx_err: false,
             };
         }
-        let rx = self.to_rx.front().map(|f| {
+        let rx = self.to_rx.front().map(|(f, _)| {
             let k = self.rx_beat;
             let n = (f.len() - 8 * k).min(8);
             let mut b = [0u8; 8];
             b[..n].copy_from_slice(&f[8 * k..8 * k + n]);
             (u64::from_le_bytes(b), n, 8 * k + n == f.len())
         });
-        MacInputs { txf_ready, rx }
+        let rx_err = matches!(rx, Some((_, _, true))) && self.to_rx.front().is_some_and(|x| x.1);
+        MacInputs {
+            txf_ready,
+            rx,
+            rx_err,
+        }
     }
 
     /// What the device did with this cycle's inputs: `rxf_ready` and the transmit beat it
@@ -113,7 +126,7 @@ impl MacSide {
         if let Some((_, _, last)) = i.rx {
             assert!(rxf_ready, "the receive port never stalls");
             if last {
-                let n = self.to_rx.pop_front().map_or(0, |f| f.len());
+                let n: usize = self.to_rx.pop_front().map_or(0, |f| f.0.len());
                 if self.line_rate {
                     self.rx_wait = (n.max(60) + 24 - n.div_ceil(8)) as u32;
                 }
@@ -133,7 +146,7 @@ impl MacSide {
                 let f = std::mem::take(&mut self.tx_frame);
                 self.frames_out += 1;
                 if self.loopback {
-                    self.to_rx.push_back(f.clone());
+                    self.to_rx.push_back((f.clone(), false));
                 }
                 if let Some(t) = &mut self.tap {
                     t.send(&f);

@@ -4,14 +4,18 @@
 //! | part | plays |
 //! |---|---|
 //! | [`DmaServer`] (`dma_server.rs`) | the DMA engine at the device's DMA port, over host memory with its access checker: the device may read only what the driver made readable and write only what it made writable |
-//! | [`NetBench`] | the queue engine's segment stream (respecting `want`) and completion port, the transport's device-configuration window and resets, the negotiated features; the driver's side ([`NetBench::post_tx`], [`NetBench::post_rx`], [`NetBench::ctrl`]); and the MAC side: frames the device sends are collected ([`NetBench::sent`]), frames for it are queued ([`NetBench::inject`]); `loopback` feeds the one into the other |
+//! | [`NetBench`] | the queue engine's segment stream (respecting `want`) and completion port, the transport's device-configuration window and resets, the negotiated features; the driver's side ([`NetBench::post_tx`], [`NetBench::post_rx`], [`NetBench::ctrl`]) |
+//! | [`MacSide`] (`mac_side.rs`, `NetBench::mac`) | the MAC side: frames the device sends are collected (`mac.sent`), frames for it are queued ([`NetBench::inject`]); `loopback` feeds the one into the other |
 //!
 //! Random stalls on the handshakes come from a seeded generator, so each run is repeatable.
-//! The MAC side never stalls the receive port (a MAC cannot wait).
+//! The MAC side never stalls the receive port (a MAC cannot wait); in this bench it offers
+//! frames back to back (8 bytes a cycle, not paced to line rate), the hardest case for the
+//! receive FIFO and filters.
 
 use crate::blk::Layout;
 use crate::dma_server::DmaServer;
 use crate::host::memory::Access;
+use crate::mac_side::MacSide;
 use crate::models::NetDevice;
 use ferrio_hdl::device::net::NetConfig;
 use rand::Rng;
@@ -127,14 +131,8 @@ pub struct NetBench {
     pub completions: VecDeque<Completion>,
     pub needs_reset: u32,
     pub config_changed: u32,
-    /// Frames the device sent out of its transmit port.
-    pub sent: VecDeque<Vec<u8>>,
-    tx_frame: Vec<u8>,
-    /// Frames waiting to go into the receive port, and the one going in (beat index).
-    to_rx: VecDeque<Vec<u8>>,
-    rx_beat: usize,
-    /// Sent frames go straight back into the receive port.
-    pub loopback: bool,
+    /// The frame ports' far side.
+    pub mac: MacSide,
     next_addr: u64,
     next_token: u64,
     /// Probability the engine side or the transmit port's sink stalls a cycle.
@@ -160,16 +158,13 @@ impl NetBench {
             completions: VecDeque::new(),
             needs_reset: 0,
             config_changed: 0,
-            sent: VecDeque::new(),
-            tx_frame: Vec::new(),
-            to_rx: VecDeque::new(),
-            rx_beat: 0,
-            loopback: false,
+            mac: MacSide::default(),
             next_addr: 0x1_0000_0000,
             next_token: 1,
             stall: 0.2,
             negotiated: Negotiated::NONE,
         };
+        b.mac.line_rate = false;
         b.negotiate(Negotiated::OFFERED);
         b.m.set_link_up(1);
         for _ in 0..4 {
@@ -245,30 +240,24 @@ impl NetBench {
         let txf_ready = self.rng.gen_bool(1.0 - self.stall);
         self.m.set_txf_ready(txf_ready as u64);
         // the MAC side's receive port: one beat a cycle, never stalled
-        let rx = self.to_rx.front().map(|f| {
-            let k = self.rx_beat;
-            let n = (f.len() - 8 * k).min(8);
-            let mut b = [0u8; 8];
-            b[..n].copy_from_slice(&f[8 * k..8 * k + n]);
-            (u64::from_le_bytes(b), n, 8 * k + n == f.len())
-        });
-        let (d, nb, l) = rx.unwrap_or((0, 0, false));
-        self.m.set_rxf_valid(rx.is_some() as u64);
+        let mi = self.mac.inputs(txf_ready);
+        let (d, nb, l) = mi.rx.unwrap_or((0, 0, false));
+        self.m.set_rxf_valid(mi.rx.is_some() as u64);
         self.m.set_rxf_data(d);
         self.m.set_rxf_bytes(nb as u64);
         self.m.set_rxf_last(l as u64);
+        self.m.set_rxf_err(mi.rx_err as u64);
         self.m.settle();
         self.dma
             .after(&mut self.m, &mut self.rng, self.now, readies);
-        if rx.is_some() {
-            assert_eq!(self.m.rxf_ready(), 1, "the receive port never stalls");
-            if l {
-                self.to_rx.pop_front();
-                self.rx_beat = 0;
-            } else {
-                self.rx_beat += 1;
-            }
-        }
+        let tx = (self.m.txf_valid() == 1).then(|| {
+            (
+                self.m.txf_data(),
+                self.m.txf_bytes() as usize,
+                self.m.txf_last() == 1,
+            )
+        });
+        self.mac.observe(&mi, self.m.rxf_ready() == 1, tx);
         if offer.is_some() && self.m.seg_ready() == 1 {
             let (b, i) = self.offering.as_mut().unwrap();
             *i += 1;
@@ -283,23 +272,6 @@ impl NetBench {
                 len: self.m.done_len() as u32,
                 more: self.m.done_more() == 1,
             });
-        }
-        if txf_ready && self.m.txf_valid() == 1 {
-            let n = self.m.txf_bytes() as usize;
-            let last = self.m.txf_last() == 1;
-            assert!(
-                (1..=8).contains(&n) && (last || n == 8),
-                "a full beat but the last"
-            );
-            self.tx_frame
-                .extend_from_slice(&self.m.txf_data().to_le_bytes()[..n]);
-            if last {
-                let f = std::mem::take(&mut self.tx_frame);
-                if self.loopback {
-                    self.to_rx.push_back(f.clone());
-                }
-                self.sent.push_back(f);
-            }
         }
         if self.m.needs_reset() == 1 {
             self.needs_reset += 1;
@@ -333,11 +305,11 @@ impl NetBench {
     /// Run until the device has sent `n` frames in all (panics after `limit` cycles).
     pub fn run_until_sent(&mut self, n: usize, limit: u64) {
         let end = self.now + limit;
-        while self.sent.len() < n {
+        while self.mac.sent.len() < n {
             assert!(
                 self.now < end,
                 "{} of {n} frames sent after {limit} cycles",
-                self.sent.len()
+                self.mac.sent.len()
             );
             self.cycle();
         }
@@ -420,7 +392,7 @@ impl NetBench {
 
     /// A frame into the MAC side's receive port.
     pub fn inject(&mut self, frame: Vec<u8>) {
-        self.to_rx.push_back(frame);
+        self.mac.inject(frame);
     }
 
     /// Send one control command (class, command, data) and return the ack byte.

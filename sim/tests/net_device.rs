@@ -158,7 +158,7 @@ fn net_6_11_12_14_transmit_sends_every_frame_unchanged_over_any_segment_split() 
         .completions
         .iter()
         .all(|c| c.len == 0 && c.queue % 2 == 1 && !c.more));
-    let sent: Vec<_> = b.sent.iter().cloned().collect();
+    let sent: Vec<_> = b.mac.sent.iter().cloned().collect();
     // one pair's frames keep their order; across pairs any order: compare as multisets
     let mut s = sent.clone();
     let mut w = want.clone();
@@ -198,7 +198,7 @@ fn net_tx_checksum_offload_matches_a_software_reference_for_tcp_and_udp_over_ipv
     }
     b.run_until(40, 3_000_000);
     b.run_until_sent(40, 100_000);
-    for (k, (s, w)) in b.sent.iter().zip(&want).enumerate() {
+    for (k, (s, w)) in b.mac.sent.iter().zip(&want).enumerate() {
         assert_eq!(
             s, w,
             "frame {k}: checksum completed at csum_start + csum_offset"
@@ -212,7 +212,7 @@ fn net_tx_checksum_offload_matches_a_software_reference_for_tcp_and_udp_over_ipv
     b.post_tx(0, &tx_hdr(12, 1, start, off), &f, 3);
     b.run_until(41, 100_000);
     b.run_until_sent(41, 100_000);
-    let s = b.sent.back().unwrap();
+    let s = b.mac.sent.back().unwrap();
     assert_eq!(
         fold(sum16(&s[41..])),
         0xffff,
@@ -238,8 +238,8 @@ fn net_6_malformed_transmit_buffers_are_dropped_and_counted_never_sent() {
     b.post_tx(0, &tx_hdr(12, 0, 0, 0), &good, 2);
     b.run_until(5, 1_000_000);
     b.run(2000);
-    assert_eq!(b.sent.len(), 1, "only the good frame went out");
-    assert_eq!(b.sent[0], good);
+    assert_eq!(b.mac.sent.len(), 1, "only the good frame went out");
+    assert_eq!(b.mac.sent[0], good);
     assert_eq!(b.m.tx_dropped(), 4);
     assert!(b.completions.iter().all(|c| c.len == 0));
     assert_eq!(
@@ -552,7 +552,7 @@ fn net_loopback_transmit_into_receive_and_a_device_reset_forgets_cached_buffers(
     let mut b = bench("net_loop");
     let mut r = rng("net_loop frames");
     let mac = NetConfig::default().mac;
-    b.loopback = true;
+    b.mac.loopback = true;
     let mut rx = Vec::new();
     for _ in 0..10 {
         rx.push(b.post_rx(0, &[1600]));
@@ -1018,4 +1018,20 @@ fn net_19_26_data_valid_only_for_frames_whose_checksum_the_device_verified() {
     let (f, start, off, _) = l4_frame(&mut r, false, true, 100);
     let (_, w) = receive_one(&mut b, &mut posted, complete_checksum(f, start, off));
     assert_eq!(flags(&w), 0, "no DATA_VALID without GUEST_CSUM (NET-19)");
+}
+
+#[test]
+fn net_rx_a_frame_the_mac_marks_bad_is_dropped_whole_and_counted() {
+    let mut b = bench("net_rx_err");
+    let mut r = rng("net_rx_err frames");
+    let mac = NetConfig::default().mac;
+    let mut posted: Vec<Posted> = (0..4).map(|_| b.post_rx(0, &[2048])).collect();
+    b.run(1000);
+    b.mac.inject_bad(frame_of(&mut r, 300, mac));
+    b.run(6000);
+    assert!(b.completions.is_empty(), "a bad frame is never delivered");
+    assert_eq!(b.m.rx_drop_size(), 1, "counted with the size drops");
+    let f = frame_of(&mut r, 300, mac);
+    let (_, w) = receive_one(&mut b, &mut posted, f.clone());
+    assert_eq!(&w[12..], &f[..], "the next frame arrives whole");
 }

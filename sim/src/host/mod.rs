@@ -170,6 +170,7 @@ macro_rules! card_port {
                         self.set_net_rxf_data(rd);
                         self.set_net_rxf_bytes(rn as u64);
                         self.set_net_rxf_last(rl as u64);
+                        self.set_net_rxf_err(mi.rx_err as u64);
                     }
                 );
                 f1_is!(

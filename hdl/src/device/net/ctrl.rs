@@ -29,7 +29,7 @@
 //! | ANNOUNCE (3), ACK (0) | - | GUEST_ANNOUNCE | ANNOUNCE cleared (NET-37) |
 //! | MQ (4), VQ_PAIRS_SET (0) | le16 n, 1 <= n <= max pairs | MQ | receive steering over n pairs (NET-39); RSS steering off (NET-42) |
 //! | MQ (4), RSS_CONFIG (1) | `virtio_net_rss_config`: mask + 1 a power of two <= 128, every entry and `unclassified_queue` < max pairs, 1 <= `max_tx_vq` <= max pairs, key <= 40 bytes; exactly that long | RSS | RSS steering on with that table, key and hash types (NET-41, NET-42) |
-//! | MQ (4), HASH_CONFIG (2) | `virtio_net_hash_config`: hash types, 8 reserved bytes, key <= 40 bytes; exactly that long | HASH_REPORT | the hash types and key for reporting (NET-43) |
+//! | MQ (4), HASH_CONFIG (2) | `virtio_net_hash_config`: hash types, 8 reserved bytes, key <= 40 bytes; exactly that long | HASH_REPORT | the hash types and key for reporting (NET-43); RSS steering off (the latest MQ-class command decides, NET-42, as QEMU) |
 //! | anything else, a wrong length, a feature not negotiated, a command over 512 bytes | | | ERR, nothing changed |
 //!
 //! After a reset: promiscuous on (as QEMU does: a driver without CTRL_RX cannot set a filter,

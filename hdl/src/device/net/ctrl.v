@@ -283,7 +283,9 @@ always @(posedge clock) begin
         else begin
           r_htypes <= w0[21:16];
           r_key <= s_key;
-          if (~s_hmode) begin
+          // HASH_CONFIG is an MQ-class command too: it ends RSS steering (NET-42, as QEMU)
+          if (s_hmode) r_rss <= 1'b0;
+          else begin
             r_rss <= 1'b1;
             r_tab <= s_tab;
             r_mask <= c_mask[6:0];

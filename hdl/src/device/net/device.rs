@@ -75,6 +75,7 @@ pub struct NetDevice {
     pub rxf_data: Signal<In, Bits<64>>,
     pub rxf_bytes: Signal<In, Bits<4>>,
     pub rxf_last: Signal<In, bool>,
+    pub rxf_err: Signal<In, bool>,
     pub tx_frames: Signal<Out, Bits<32>>,
     pub tx_dropped: Signal<Out, Bits<32>>,
     pub rx_frames: Signal<Out, Bits<32>>,
@@ -147,6 +148,7 @@ impl NetDevice {
             rxf_data: Default::default(),
             rxf_bytes: Default::default(),
             rxf_last: Default::default(),
+            rxf_err: Default::default(),
             tx_frames: Default::default(),
             tx_dropped: Default::default(),
             rx_frames: Default::default(),
@@ -264,6 +266,7 @@ impl Logic for NetDevice {
         self.rx.rxf_data.next = self.rxf_data.val();
         self.rx.rxf_bytes.next = self.rxf_bytes.val();
         self.rx.rxf_last.next = self.rxf_last.val();
+        self.rx.rxf_err.next = self.rxf_err.val();
         self.rx_frames.next = self.rx.frames.val();
         self.rx_drop_filter.next = self.rx.drop_filter.val();
         self.rx_drop_nobuf.next = self.rx.drop_nobuf.val();

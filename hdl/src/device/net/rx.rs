@@ -7,7 +7,7 @@
 //!
 //! | port | dir | meaning |
 //! |---|---|---|
-//! | `rxf_valid`, `rxf_ready`, `rxf_data`, `rxf_bytes`, `rxf_last` | in/out/in | the MAC-side frame port (same shape as [`super::NetTx`]'s); `rxf_ready` is always high: a MAC cannot wait, frames that do not fit are dropped |
+//! | `rxf_valid`, `rxf_ready`, `rxf_data`, `rxf_bytes`, `rxf_last`, `rxf_err` | in/out/in | the MAC-side frame port (same shape as [`super::NetTx`]'s); `rxf_ready` is always high: a MAC cannot wait, frames that do not fit are dropped; `rxf_err` with `rxf_last`: the MAC found the frame bad, it is dropped |
 //! | `seg_*` | in (`seg_ready` out) | receive buffers from [`super::NetQueueMux`] |
 //! | `want[15:0]` | out | per queue: the queue engine may fetch more buffers of it (low for a receive queue whose cache is nearly full; see below) |
 //! | `done_*` | out | completions; a frame in several buffers completes them in a row with `done_more` on all but the last (PQ-15, NET-18) |
@@ -18,7 +18,7 @@
 //! | `mac`, `promisc`, `allmulti`, `alluni`, `nomulti`, `nouni`, `nobcast`, `uni_over`, `multi_over`, `uc_n`, `mc_n`, `uc_tab`, `mc_tab` | in | the receive filter ([`super::NetCtrl`]) |
 //! | `idle` | out | no buffer cached and no frame being written (registered) |
 //! | `needs_reset` | out | pulse: a DMA write failed |
-//! | `frames`, `drop_filter`, `drop_nobuf`, `drop_size` | out | frames delivered; dropped by the filter; for want of buffers; too long, too short or with no room in the FIFO |
+//! | `frames`, `drop_filter`, `drop_nobuf`, `drop_size` | out | frames delivered; dropped by the filter; for want of buffers; too long, too short, marked bad by the MAC (`rxf_err`), or with no room (the FIFO or its 16-entry frame list full, or the hash stage still busy with the frame before: only faster than line rate) |
 //!
 //! | step | what happens |
 //! |---|---|
@@ -100,6 +100,7 @@ pub struct NetRx {
     pub rxf_data: Signal<In, Bits<64>>,
     pub rxf_bytes: Signal<In, Bits<4>>,
     pub rxf_last: Signal<In, bool>,
+    pub rxf_err: Signal<In, bool>,
     pub idle: Signal<Out, bool>,
     pub needs_reset: Signal<Out, bool>,
     pub frames: Signal<Out, Bits<32>>,
@@ -170,6 +171,7 @@ impl NetRx {
             rxf_data: Default::default(),
             rxf_bytes: Default::default(),
             rxf_last: Default::default(),
+            rxf_err: Default::default(),
             idle: Default::default(),
             needs_reset: Default::default(),
             frames: Default::default(),
@@ -248,6 +250,7 @@ impl Logic for NetRx {
         self.engine.rxf_data.next = self.rxf_data.val();
         self.engine.rxf_bytes.next = self.rxf_bytes.val();
         self.engine.rxf_last.next = self.rxf_last.val();
+        self.engine.rxf_err.next = self.rxf_err.val();
         self.idle.next = self.engine.idle.val();
         self.needs_reset.next = self.engine.needs_reset.val();
         self.frames.next = self.engine.frames.val();
@@ -317,6 +320,7 @@ pub struct NetRxEngine {
     pub rxf_data: Signal<In, Bits<64>>,
     pub rxf_bytes: Signal<In, Bits<4>>,
     pub rxf_last: Signal<In, bool>,
+    pub rxf_err: Signal<In, bool>,
     pub idle: Signal<Out, bool>,
     pub needs_reset: Signal<Out, bool>,
     pub frames: Signal<Out, Bits<32>>,
@@ -382,6 +386,7 @@ impl NetRxEngine {
             rxf_data: Default::default(),
             rxf_bytes: Default::default(),
             rxf_last: Default::default(),
+            rxf_err: Default::default(),
             idle: Default::default(),
             needs_reset: Default::default(),
             frames: Default::default(),

@@ -4,6 +4,8 @@ localparam [AW:0] DEPTH = @DEPTH@;
 localparam [15:0] MAXF = 16'd@MAXF@;
 localparam [19:0] WAIT = 20'd@WAIT@;
 integer i;
+// one variable per initial loop: yosys refuses an integer whose initial loops end on different values
+integer ii1, ii2, ii3, ii4, ii5, ii6, ii7;
 
 // ================= buffer cache: per receive queue k (queue 2k) =================
 reg [95:0] sram [0:1023];     // segments {len[31:0] (clamped to 65535), addr}, at {k, index}
@@ -14,9 +16,9 @@ reg [23:0] bytes [0:3];       // writable bytes cached (clamped segment lengths)
 reg [6:0] c_nseg;             // the buffer coming in: its segments so far
 reg [23:0] c_total;
 initial begin
-  for (i = 0; i < 1024; i = i + 1) sram[i] = 96'h0;
-  for (i = 0; i < 256; i = i + 1) bram_[i] = 71'h0;
-  for (i = 0; i < 4; i = i + 1) begin s_w[i] = 9'h0; s_r[i] = 9'h0; b_w[i] = 7'h0; b_r[i] = 7'h0; bytes[i] = 24'h0; end
+  for (ii1 = 0; ii1 < 1024; ii1 = ii1 + 1) sram[ii1] = 96'h0;
+  for (ii2 = 0; ii2 < 256; ii2 = ii2 + 1) bram_[ii2] = 71'h0;
+  for (ii3 = 0; ii3 < 4; ii3 = ii3 + 1) begin s_w[ii3] = 9'h0; s_r[ii3] = 9'h0; b_w[ii3] = 7'h0; b_r[ii3] = 7'h0; bytes[ii3] = 24'h0; end
   c_nseg = 7'h0; c_total = 24'h0;
 end
 wire [1:0] sk = seg_queue[2:1];
@@ -62,7 +64,7 @@ wire cs_l4_4 = (rxf_data[63:56] == 8'd6) | (rxf_data[63:56] == 8'd17);
 wire cs_frag = rxf_data[37] | (rxf_data[36:32] != 5'h0) | (rxf_data[47:40] != 8'h0);
 wire [15:0] cs_end_now = cs_v6_now ? (16'd54 + cs_pay) : (16'd14 + cs_tot);
 wire cs_cand_now = (cs_v4_now & (cap[55:48] == 8'h45) & ~cs_frag & cs_l4_4 & (cs_tot >= 16'd28)) |
-                   (cs_v6_now & ((cs_nh == 8'd6) | (cs_nh == 8'd17)));
+                   (cs_v6_now & ((cs_nh == 8'd6) | (cs_nh == 8'd17)) & (cs_pay <= MAXF));   // no wrap of 54 + length
 wire [15:0] cs_lo = cs_v6_now ? 16'd22 : 16'd26;
 wire [15:0] cs_e = (i_beat == 4'd2) ? cs_end_now : cs_end;
 wire [15:0] cs_base = in_frame ? i_len : 16'h0;
@@ -90,8 +92,8 @@ reg [7:0] i_proto;
 reg [3:0] i_beat;              // beats seen (saturates)
 reg [31:0] n_frames, n_filter, n_nobuf, n_size;
 initial begin
-  for (i = 0; i < DEPTH; i = i + 1) fram[i] = 64'h0;
-  for (i = 0; i < 16; i = i + 1) meta[i] = 18'h0;
+  for (ii4 = 0; ii4 < DEPTH; ii4 = ii4 + 1) fram[ii4] = 64'h0;
+  for (ii5 = 0; ii5 < 16; ii5 = ii5 + 1) meta[ii5] = 18'h0;
   wp = 0; wp_c = 0; rp = 0; mq_w = 4'h0; mq_r = 4'h0; mq_n = 5'h0;
   in_frame = 1'b0; i_pass = 1'b0; i_over = 1'b0; i_len = 16'h0; i_h = 16'h0; i_etype = 16'h0;
   i_proto = 8'h0; i_beat = 4'h0; n_frames = 32'h0; n_filter = 32'h0; n_nobuf = 32'h0; n_size = 32'h0;
@@ -132,7 +134,7 @@ wire [1:0] k_pick = (pairs == 3'd2) ? {1'b0, h8[7]} :
                     (pairs == 3'd3) ? ((h8 < 8'd86) ? 2'd0 : (h8 < 8'd171) ? 2'd1 : 2'd2) :
                     (pairs == 3'd4) ? h8[7:6] : 2'd0;
 wire in_end = beat & rxf_last;
-wire keep = pass & ~over_now & (len_next <= MAXF) & (len_next >= 16'd14) & (mq_n != 5'd16) & hs_free;
+wire keep = pass & ~over_now & (len_next <= MAXF) & (len_next >= 16'd14) & (mq_n != 5'd16) & hs_free & ~rxf_err;
 always @(posedge clock) begin
   if (reset) begin
     in_frame <= 1'b0;
@@ -247,7 +249,7 @@ wire [1:0] h_q = ~rss_on ? h_kflow : (h_rep == 4'd0) ? rss_uncl : h_tab;
 reg [38:0] hq [0:15];          // {checksum valid, k[1:0], report[3:0], hash[31:0]}, in meta order
 reg [3:0] hq_w, hq_r;
 reg [4:0] hq_n;
-initial begin for (i = 0; i < 16; i = i + 1) hq[i] = 39'h0; hq_w = 4'h0; hq_r = 4'h0; hq_n = 5'h0; end
+initial begin for (ii6 = 0; ii6 < 16; ii6 = ii6 + 1) hq[ii6] = 39'h0; hq_w = 4'h0; hq_r = 4'h0; hq_n = 5'h0; end
 wire h_push = (hs == HS_PUSH);
 always @(posedge clock) begin
   if (reset) begin
@@ -311,7 +313,7 @@ initial begin
   ds = D_IDLE; dk = 2'd0; dtotal = 16'h0; dfw = 13'h0; dwait = 20'h0; hdr20 = 1'b0;
   pn = 7'h0; pj = 7'h0; pacc = 16'h0; psegs = 9'h0; pbytes = 24'h0; bent = 71'h0; d_err = 1'b0;
   nr = 1'b0; idle_r = 1'b0;
-  for (i = 0; i < 64; i = i + 1) begin pt[i] = 48'h0; pl[i] = 16'h0; end
+  for (ii7 = 0; ii7 < 64; ii7 = ii7 + 1) begin pt[ii7] = 48'h0; pl[ii7] = 16'h0; end
 end
 wire [17:0] mh = meta[mq_r];
 wire [38:0] hh = hq[hq_r];

@@ -274,6 +274,8 @@ localparam AW = @AW@;
 localparam [AW:0] DEPTH = @DEPTH@;
 localparam [37:0] MAXF = 38'd@MAXF@;
 integer i;
+// the meta initial loop has its own variable: yosys refuses an integer whose initial loops end on different values
+integer im;
 
 // ---- the buffer: readable segments {len, addr}
 reg [95:0] tbl [0:63];
@@ -328,7 +330,7 @@ reg [2:0] mq_w, mq_r;
 reg [3:0] mq_n;
 initial begin
   wp = 0; wp_c = 0; rp = 0; mq_w = 3'h0; mq_r = 3'h0; mq_n = 4'h0;
-  for (i = 0; i < 8; i = i + 1) meta[i] = 49'h0;
+  for (im = 0; im < 8; im = im + 1) meta[im] = 49'h0;
 end
 wire [AW:0] used = wp_c - rp;
 wire room = ({{(13-AW-1){1'b0}}, DEPTH - used} >= fw) & (mq_n != 4'd8);
