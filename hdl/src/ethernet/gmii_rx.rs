@@ -73,8 +73,9 @@ impl Logic for EthGmiiRx {
 
     fn hdl(&self) -> Verilog {
         Verilog::Custom(format!(
-            "localparam [10:0] MAXD = 11'd{};\n{}",
+            "localparam [10:0] MAXD = 11'd{};\n{}{}",
             self._max_data,
+            super::CRC8_FN,
             include_str!("gmii_rx.v")
         ))
     }

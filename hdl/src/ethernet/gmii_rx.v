@@ -1,6 +1,5 @@
 // The body of EthGmiiRx's module (hdl/src/ethernet/gmii_rx.rs has its ports and contract).
 localparam S_IDLE = 2'd0, S_PRE = 2'd1, S_DATA = 2'd2, S_DROP = 2'd3;
-integer j;
 reg [1:0] s;
 reg [7:0] r_d;                 // the GMII inputs, registered first
 reg r_dv, r_er;
@@ -17,14 +16,7 @@ initial begin
   crc = 32'hffffffff; len = 11'h0; bad = 1'b0; n_frames = 32'h0; n_bad = 32'h0;
   rxf_valid = 1'b0; rxf_data = 64'h0; rxf_bytes = 4'h0; rxf_last = 1'b0; rxf_err = 1'b0;
 end
-function [31:0] crc8(input [31:0] c, input [7:0] d);
-  reg [31:0] x;
-  begin
-    x = c;
-    for (j = 0; j < 8; j = j + 1) x = (x[0] ^ d[j]) ? ((x >> 1) ^ 32'hedb88320) : (x >> 1);
-    crc8 = x;
-  end
-endfunction
+// crc8(c, d): the CRC-32 function, prepended from ethernet/mod.rs (CRC8_FN)
 wire [7:0] out_b = dl[7:0];            // the byte leaving the four-byte delay: a data byte
 wire good_end = (dl_n == 3'd4) & (dl == ~crc) & ~bad & (len >= 11'd60) & (len <= MAXD);
 always @(posedge clock) begin

@@ -47,6 +47,6 @@ impl Logic for EthGmiiTx {
     }
 
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(include_str!("gmii_tx.v").into())
+        Verilog::Custom(format!("{}{}", super::CRC8_FN, include_str!("gmii_tx.v")))
     }
 }

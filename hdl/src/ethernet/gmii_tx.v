@@ -1,7 +1,6 @@
 // The body of EthGmiiTx's module (hdl/src/ethernet/gmii_tx.rs has its ports and contract).
 localparam S_IDLE = 3'd0, S_PRE = 3'd1, S_DATA = 3'd2, S_PAD = 3'd3, S_FCS = 3'd4,
            S_IFG = 3'd5, S_DRAIN = 3'd6;
-integer j;
 reg [2:0] s;
 reg [3:0] k;                   // byte within the preamble, FCS or gap
 reg [63:0] w;                  // the beat being sent
@@ -15,15 +14,7 @@ initial begin
   s = S_IFG; k = 4'h0; w = 64'h0; wn = 4'h0; wl = 1'b0; wi = 3'h0; cnt = 11'h0; crc = 32'hffffffff;
   n_frames = 32'h0; n_under = 32'h0; gmii_txd = 8'h0; gmii_tx_en = 1'b0; gmii_tx_er = 1'b0;
 end
-// IEEE 802.3 CRC-32, reflected, a byte at a time
-function [31:0] crc8(input [31:0] c, input [7:0] d);
-  reg [31:0] x;
-  begin
-    x = c;
-    for (j = 0; j < 8; j = j + 1) x = (x[0] ^ d[j]) ? ((x >> 1) ^ 32'hedb88320) : (x >> 1);
-    crc8 = x;
-  end
-endfunction
+// crc8(c, d): the CRC-32 function, prepended from ethernet/mod.rs (CRC8_FN)
 wire [7:0] byte_now = w[{wi, 3'b000} +: 8];
 wire beat_end = ({1'b0, wi} + 4'd1 == wn);
 wire [31:0] fcs = ~crc;

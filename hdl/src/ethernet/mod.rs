@@ -21,6 +21,19 @@ pub use mdio::MdioLink;
 
 use rust_hdl::prelude::*;
 
+/// IEEE 802.3's CRC-32 (reflected, polynomial 0xEDB88320) a byte at a time, as a Verilog
+/// function both GMII halves prepend to their module body.
+pub(crate) const CRC8_FN: &str = "integer j;
+function [31:0] crc8(input [31:0] c, input [7:0] d);
+  reg [31:0] x;
+  begin
+    x = c;
+    for (j = 0; j < 8; j = j + 1) x = (x[0] ^ d[j]) ? ((x >> 1) ^ 32'hedb88320) : (x >> 1);
+    crc8 = x;
+  end
+endfunction
+";
+
 /// The MAC's blocks with all their ports at the top (`eth_mac` top, `sim/tests/eth_mac.rs`).
 #[derive(LogicBlock)]
 pub struct EthMac {
