@@ -1035,3 +1035,73 @@ fn net_rx_a_frame_the_mac_marks_bad_is_dropped_whole_and_counted() {
     let (_, w) = receive_one(&mut b, &mut posted, f.clone());
     assert_eq!(&w[12..], &f[..], "the next frame arrives whole");
 }
+
+#[test]
+fn net_26_checksums_outside_what_the_device_checks_are_never_marked_valid() {
+    let mut b = bench("net_rx_csum_no");
+    b.negotiate(Negotiated::ALL);
+    let mut r = rng("net_rx_csum_no frames");
+    let mut posted: Vec<Posted> = (0..16).map(|_| b.post_rx(0, &[2048])).collect();
+    b.run(2000);
+    let (f, start, off, _) = l4_frame(&mut r, false, true, 200);
+    let good = complete_checksum(f, start, off);
+    let (_, w) = receive_one(&mut b, &mut posted, good.clone());
+    assert_eq!(w[0], 2, "the reference frame is marked");
+    // a fragment (MF set): the L4 checksum covers the whole datagram, not this piece
+    let mut frag = good.clone();
+    frag[20] |= 0x20;
+    let (_, w) = receive_one(&mut b, &mut posted, frag);
+    assert_eq!(w[0], 0, "a fragment is not marked");
+    // IPv4 with options (IHL 6): not checked, not marked
+    let mut opt = good.clone();
+    opt[14] = 0x46;
+    let (_, w) = receive_one(&mut b, &mut posted, opt);
+    assert_eq!(w[0], 0, "IPv4 with options is not marked");
+    // truncated: the IP total length says more than the frame holds
+    let cut = good[..good.len() - 10].to_vec();
+    let (_, w) = receive_one(&mut b, &mut posted, cut);
+    assert_eq!(w[0], 0, "a truncated packet is not marked");
+    // a flipped bit in the pseudo-header's fields (the source address)
+    let mut src = good.clone();
+    src[27] ^= 0x10;
+    let (_, w) = receive_one(&mut b, &mut posted, src);
+    assert_eq!(w[0], 0, "a changed address fails the pseudo-header");
+}
+
+#[test]
+fn net_41_back_to_back_frames_faster_than_line_rate_with_rss_are_delivered_or_counted() {
+    // The hash stage takes one frame at a time; frames closer than the longest hash (only
+    // faster than 1 GbE) may be dropped, and each is then counted, never half delivered.
+    let mut b = bench("net_rss_b2b");
+    b.negotiate(Negotiated::ALL);
+    let mac = NetConfig::default().mac;
+    let mut posted: Vec<Posted> = (0..64).map(|_| b.post_rx(0, &[2048])).collect();
+    b.run(3000);
+    let cfg = rss_config(0x3f, &[0; 8], 0, 4, &MS_KEY);
+    assert_eq!(b.ctrl(c::CLASS_MQ, c::MQ_RSS_CONFIG, &cfg), c::OK);
+    let mut frames = Vec::new();
+    for k in 0..40u16 {
+        let s: [u8; 16] = [k as u8; 16];
+        let f = ip_frame(mac, true, &s, &[9; 16], 6, 1000 + k, 80, 0);
+        b.inject(f.clone());
+        frames.push(f);
+    }
+    b.run(200_000);
+    let delivered = b.completions.len() as u64;
+    let dropped = b.m.rx_drop_size() + b.m.rx_drop_nobuf();
+    assert_eq!(delivered + dropped, 40, "every frame delivered or counted");
+    assert!(
+        dropped > 0,
+        "74-byte IPv6 frames back to back outrun the 39-cycle hash"
+    );
+    for c in b.completions.clone() {
+        let k = posted.iter().position(|p| p.token == c.token).unwrap();
+        let p = posted.remove(k);
+        let w = p.writable(&b)[..c.len as usize].to_vec();
+        assert!(
+            frames.iter().any(|f| &w[20..] == &f[..]),
+            "a delivered frame is whole"
+        );
+        assert_eq!(hash_of(&w).1, 5, "TCPv6 hash reported");
+    }
+}
