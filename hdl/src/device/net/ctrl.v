@@ -112,6 +112,7 @@ wire pairs_ok = (cls == 8'd4) & (cmd == 8'd0) & (len == 38'd4) & mq_on & (arg16 
 wire [15:0] c_mask = w0[63:48];
 wire [63:0] w1 = cb[1];
 wire [15:0] c_uncl = w1[15:0];
+// word 1 past unclassified_queue is table data, read through the offset walk instead
 wire unused_w1 = &{1'b0, w1[63:16]};
 wire mask_ok = (c_mask < 16'd128) & ((c_mask & (c_mask + 16'd1)) == 16'h0);
 wire [9:0] tab_end = 10'd12 + {2'b00, c_mask[6:0], 1'b0};      // 10 + 2T
@@ -122,6 +123,8 @@ wire [15:0] max_tx = t_sh[15:0];
 wire [37:0] rss_len = s_hmode ? (38'd15 + {30'h0, kl}) : ({28'h0, tab_end} + 38'd3 + {30'h0, kl});
 wire rss_shape = (len == rss_len) & (kl <= 8'd40) &
                  (s_hmode | ((c_uncl < {13'h0, MAXP}) & (max_tx >= 16'd1) & (max_tx <= {13'h0, MAXP})));
+// the mask is checked below 128 and the queue below MAXP (<= 4) on all 16 bits; the
+// registers keep only the bits that can be set
 wire unused_rss = &{1'b0, c_mask[15:7], c_uncl[15:2]};
 // VQ_PAIRS_SET accepts at most MAXP (<= 4), checked on all 16 bits; a 512-byte command's
 // fields end inside word 63
