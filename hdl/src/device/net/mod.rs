@@ -5,8 +5,8 @@
 //! | [`config`] | [`NetConfigSpace`]: `virtio_net_config` behind the device-configuration window; link status and the configuration-change event (NET-3, NET-4, NET-7..10) |
 //! | [`queue_mux`] | [`NetQueueMux`]: the function's one segment stream split by queue (receive, transmit, control) and the three completion streams merged (NET-1) |
 //! | [`tx`] | [`NetTx`]: transmit buffers read, the header stripped, the checksum completed, the frame sent out of the MAC-side port (NET-6, NET-11..14) |
-//! | [`rx`] | [`NetRx`]: frames from the MAC-side port filtered, steered, and written into receive buffers, several with MRG_RXBUF (NET-5, NET-15..19, NET-36, NET-38..40) |
-//! | [`ctrl`] | [`NetCtrl`]: the control queue: receive mode, MAC table and address, queue pairs, announce (NET-30..35, NET-37, NET-45) |
+//! | [`rx`] | [`NetRx`]: frames from the MAC-side port filtered, checksums verified, steered (flows or RSS), and written into receive buffers, several with MRG_RXBUF, with the hash reported (NET-5, NET-15..19, NET-26..29, NET-36, NET-38..41) |
+//! | [`ctrl`] | [`NetCtrl`]: the control queue: receive mode, MAC table and address, queue pairs, RSS and hash configuration, announce (NET-27, NET-30..35, NET-37, NET-41..43, NET-45) |
 //! | [`dma_mux`] | [`NetDmaMux`]: the three engines' DMA channels onto the device's one DMA client port |
 //! | [`device`] | [`NetDevice`]: the above wired together, with the device ports of a function and the two frame ports |
 //!

@@ -1,5 +1,6 @@
 //! [`NetRx`]: the receive engine. Frames from the MAC-side port are filtered and stored in the
-//! receive frame FIFO; each is then steered to a receive queue and written, header first, into
+//! receive frame FIFO (their TCP/UDP checksums summed on the way), then hashed (RSS and hash
+//! reporting); each is then steered to a receive queue and written, header first, into
 //! that queue's buffers, which the engine keeps in a per-queue cache as the queue engine hands
 //! them over.
 //!
@@ -15,6 +16,8 @@
 //! | `resetting`, `queue_resetting`, `queue_reset_index` | in | a device or queue reset: the cached buffers of the queues concerned are forgotten once no frame is being written into them (the driver takes them back with the reset) |
 //! | `mrg_on`, `hash_report_on` | in | MRG_RXBUF, HASH_REPORT negotiated (header 12 or 20 bytes) |
 //! | `pairs[2:0]` | in | queue pairs in use (1 after reset, VQ_PAIRS_SET, NET-38/39) |
+//! | `rss_on`, `hash_types`, `hash_key`, `rss_tab`, `rss_mask`, `rss_uncl` | in | RSS steering and the hash configuration ([`super::NetCtrl`]) |
+//! | `guest_csum_on` | in | GUEST_CSUM negotiated: DATA_VALID may be set |
 //! | `mac`, `promisc`, `allmulti`, `alluni`, `nomulti`, `nouni`, `nobcast`, `uni_over`, `multi_over`, `uc_n`, `mc_n`, `uc_tab`, `mc_tab` | in | the receive filter ([`super::NetCtrl`]) |
 //! | `idle` | out | no buffer cached and no frame being written (registered) |
 //! | `needs_reset` | out | pulse: a DMA write failed |
@@ -23,10 +26,12 @@
 //! | step | what happens |
 //! |---|---|
 //! | intake | each frame into the FIFO while its destination is checked (NET-32, NET-36: promiscuous passes everything; broadcast unless NOBCAST; multicast unless NOMULTI if ALLMULTI, the multicast table overflowed or the address is in it; unicast unless NOUNI if ALLUNI, the unicast table overflowed, it is the station address or in the table); kept only if it passed, is 14 to `max_frame` bytes (NET-5) and fitted |
-//! | steer | receiveq1 until VQ_PAIRS_SET(n > 1); then by flow: a hash of the IPv4 addresses (and TCP/UDP ports) picks one of the n queues, so a flow keeps its queue (NET-40's MUST; its SHOULD, following the transmit queue, is not done) |
+//! | checksum | on the way in, the 16-bit ones' complement sum of TCP/UDP over IPv4 (IHL 5, not a fragment) or IPv6, from the source address to the IP packet's end; the pseudo-header added after the frame's end |
+//! | hash stage | a cycle after the frame's end, in arrival order: the hash input by section 8.4's ladders, the Toeplitz hash a byte a cycle (NET-28), the checksum verdict, the queue |
+//! | steer | receiveq1 until VQ_PAIRS_SET(n > 1); then by flow: a hash of the IPv4 addresses (and TCP/UDP ports) picks one of the n queues, so a flow keeps its queue (NET-40's MUST; its SHOULD, following the transmit queue, is not done); in RSS mode `indirection_table[hash & mask]`, `unclassified_queue` without a hash (NET-41) |
 //! | wait | until the queue's cached buffers hold header plus frame: with MRG_RXBUF any number of buffers, else the first alone; a frame that cannot fit the first buffer without MRG_RXBUF, or waits `rx_wait_cycles`, is dropped (counted) |
 //! | plan | the buffers used are counted (`num_buffers`, NET-15) and each one's length fixed: all full but the last (NET-16, NET-17) |
-//! | write | header (flags 0: DATA_VALID is never claimed, NET-19/26; gso NONE, NET-20; `num_buffers`; hash NONE) and frame as one byte stream into the buffers' segments ([`SegmentWriter`]: writes of at most 4 KiB inside a segment) |
+//! | write | header (flags: DATA_VALID only with GUEST_CSUM and a verified checksum, else 0, NET-19/26; gso NONE, NET-20; `num_buffers`; with HASH_REPORT `hash_value` and `hash_report`, NET-29) and frame as one byte stream into the buffers' segments ([`SegmentWriter`]: writes of at most 4 KiB inside a segment) |
 //! | complete | when every write is done: one completion per buffer, in order; a failed write completes them with `len` 0 and sets DEVICE_NEEDS_RESET (a frame is never reported whole unless it is whole in memory) |
 //!
 //! Buffer cache: per receive queue a ring of 256 segments and one of 64 buffers (a buffer
