@@ -512,6 +512,7 @@ pub const MS_KEY: [u8; 40] = [
 /// `dst_ip` (4 or 16 bytes each) of protocol `proto` whose first 4 payload bytes are the ports
 /// `sport`, `dport`, then `pad` bytes. Checksums are left zero (the device does not check
 /// them).
+#[allow(clippy::too_many_arguments)]
 pub fn ip_frame(
     dst: [u8; 6],
     v6: bool,

@@ -160,7 +160,8 @@ impl Tap {
     /// Hand a frame to the kernel as if it had arrived on the wire.
     pub fn send(&mut self, frame: &[u8]) {
         match self.file.write(frame) {
-            Ok(_) => self.sent += 1,
+            Ok(n) if n == frame.len() => self.sent += 1,
+            Ok(n) => eprintln!("tap {}: wrote {n} of {} bytes", self.name, frame.len()),
             // a frame the kernel refuses (too short, say) is dropped, as a wire would
             Err(e) => eprintln!("tap {}: write of {} bytes: {e}", self.name, frame.len()),
         }

@@ -596,7 +596,10 @@ fn net_loopback_transmit_into_receive_and_a_device_reset_forgets_cached_buffers(
 use ferrio_sim::net::{hash_config, ip_frame, rss_config, toeplitz, Posted, MS_KEY};
 
 /// The digest's vectors (section 8.5): IPv4 source, destination, ports; 2-tuple and 4-tuple.
-const V4: [([u8; 4], u16, [u8; 4], u16, u32, u32); 5] = [
+/// A digest vector: source address, port, destination address, port, 2-tuple, 4-tuple hash.
+type Vector<const N: usize> = ([u8; N], u16, [u8; N], u16, u32, u32);
+
+const V4: [Vector<4>; 5] = [
     (
         [66, 9, 149, 187],
         2794,
@@ -644,7 +647,7 @@ fn v6(s: &str) -> [u8; 16] {
 }
 
 /// IPv6 vectors: source, port, destination, port, 2-tuple, 4-tuple.
-fn v6_vectors() -> Vec<([u8; 16], u16, [u8; 16], u16, u32, u32)> {
+fn v6_vectors() -> Vec<Vector<16>> {
     vec![
         (
             v6("3ffe:2501:200:1fff::7"),
@@ -1099,7 +1102,7 @@ fn net_41_back_to_back_frames_faster_than_line_rate_with_rss_are_delivered_or_co
         let p = posted.remove(k);
         let w = p.writable(&b)[..c.len as usize].to_vec();
         assert!(
-            frames.iter().any(|f| &w[20..] == &f[..]),
+            frames.iter().any(|f| w[20..] == f[..]),
             "a delivered frame is whole"
         );
         assert_eq!(hash_of(&w).1, 5, "TCPv6 hash reported");
