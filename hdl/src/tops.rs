@@ -19,16 +19,20 @@
 //! | `blk_device_ro` | sim | `clock` | [`BlkDeviceBram`], read-only build (`BlkConfig::read_only`, VIRTIO_BLK_F_RO): the same ports as `blk_device` |
 //! | `net_device` | sim | `clock` | [`NetDevice`]: the virtio-net device, default build (device tests) |
 //! | `eth_mac` | sim, core | `clock` | [`EthMac`]: the 1 GbE MAC's GMII transmit and receive and its MDIO link reader, side by side (MDC every 8 cycles, a read every 64 cycles in this build) |
+//! | `eth_rgmii` | sim | `clock` | [`EthMacRgmii`]: the MAC as a board carries it (RGMII pads with the ECP5 DDR cells, the receive clock crossing, PHY reset, MDIO), short reset and MDIO timings, 2 ns `DELAYG` on the transmit clock and the receive inputs; `rgmii_rx_clk` is a second clock driven from Rust |
+//! | `eth_echo_sim` | sim | `clk100` | [`EthEcho`] with short PHY reset and MDIO timings, for simulation |
+//! | `eth_echo` | board `versa-ecp5-5g` | `clk100` | [`EthEcho`] as built for the board: the MAC on Ethernet port 0 echoing frames |
 //! | `heartbeat_sim` | sim | `clk100` | [`Heartbeat`] with a 2^4-cycle beat, for simulation |
 //! | `heartbeat` | board `versa-ecp5-5g` | `clk100` | [`Heartbeat`] as built for the board |
 
+use crate::board::eth_echo::{self, EthEcho};
 use crate::board::heartbeat::{Heartbeat, BOARD_DIV};
 use crate::card::Card;
 use crate::common::{BramSdp, FifoBram, FifoLut, SkidBuffer};
 use crate::device::blk::{BlkConfig, BlkDeviceBram};
 use crate::device::net::{NetConfig, NetDevice};
 use crate::ecp5;
-use crate::ethernet::EthMac;
+use crate::ethernet::{EthMac, EthMacRgmii, MacParams};
 use crate::tlp::ConfigSpace;
 use crate::transport::CardConfig;
 use crate::virtio_card::{VirtioCard, VirtioCardBram};
@@ -69,7 +73,9 @@ impl Top {
 
     /// The Verilog plus the behavioural models of the vendor cells: what Verilator reads.
     pub fn verilog_for_simulation(&self) -> String {
-        format!("{}\n{}", self.verilog(), ecp5::sim_models())
+        let v = self.verilog();
+        let m = ecp5::sim_models_for(&v);
+        format!("{v}\n{m}")
     }
 }
 
@@ -80,6 +86,22 @@ fn emit<B: Block + Default>() -> String {
 fn emit_block<B: Block>(mut uut: B) -> String {
     uut.connect_all();
     generate_verilog(&uut)
+}
+
+/// The MAC's parameters in simulation tops: PHY at MDIO address 1, MDC every 8 cycles, BMSR
+/// read every 64 cycles, PHY reset 16 cycles and 8 more before MDIO; `taps` x 25 ps of `DELAYG`
+/// on the transmit clock and the receive inputs (passed through by the models).
+pub fn sim_mac_params(taps: u8) -> MacParams {
+    MacParams {
+        max_data: NetConfig::default().max_frame(),
+        phy: 1,
+        mdc_half: 4,
+        poll: 64,
+        reset_hold: 16,
+        reset_wait: 8,
+        tx_clk_taps: taps,
+        rx_taps: taps,
+    }
 }
 
 /// Every top, in a stable order.
@@ -219,6 +241,38 @@ pub fn all() -> Vec<Top> {
             core: true,
             describe: "the 1 GbE MAC's GMII transmit, receive and MDIO link reader",
             verilog: || emit_block(EthMac::new(NetConfig::default().max_frame(), 1, 4, 64)),
+        },
+        Top {
+            name: "eth_rgmii",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: false,
+            describe: "the 1 GbE MAC with its RGMII pads, receive clock crossing, PHY reset and MDIO",
+            verilog: || emit_block(EthMacRgmii::new(&sim_mac_params(80))),
+        },
+        Top {
+            name: "eth_echo_sim",
+            kind: Kind::Sim,
+            clock: "clk100",
+            reset: Some(("rst_n", false)),
+            core: false,
+            describe: "EthEcho: the Ethernet echo board top with short PHY reset and MDIO timings",
+            verilog: || emit_block(EthEcho::new(&sim_mac_params(0))),
+        },
+        Top {
+            name: "eth_echo",
+            kind: Kind::Board("versa-ecp5-5g"),
+            clock: "clk100",
+            reset: Some(("rst_n", false)),
+            core: false,
+            describe: "EthEcho: the 1 GbE MAC on Ethernet port 0 (RGMII), echoing every good frame",
+            verilog: || {
+                eth_echo::board_verilog(&emit_block(EthEcho::new(&MacParams::versa(
+                    NetConfig::default().max_frame(),
+                    0,
+                ))))
+            },
         },
         Top {
             name: "heartbeat_sim",

@@ -14,6 +14,7 @@ pub mod host;
 pub mod mac_side;
 pub mod model;
 pub mod net;
+pub mod rgmii_phy;
 pub mod tap;
 pub mod tlp;
 

@@ -10,13 +10,29 @@
 //! |---|---|---|
 //! | `DP16KD` | [`dp16kd`] (used by [`crate::common::BramSdp`]) | 512 x 36 pseudo-dual-port block RAM with byte enables |
 //! | `EHXPLLL` | [`Ehxplll`] | the 125 MHz core clock from the board oscillator |
+//! | `IDDRX1F`, `ODDRX1F`, `DELAYG` | [`ddr`] (used by [`crate::ethernet::EthRgmii`]) | the RGMII pads: DDR input and output registers, fixed pad delays |
 
+pub mod ddr;
 pub mod dp16kd;
 pub mod ehxplll;
 
 pub use ehxplll::Ehxplll;
 
-/// Verilog of the behavioural models of every vendor cell the RTL instantiates. Appended to the
+/// Verilog of the behavioural models of the vendor cells `verilog` instantiates: the block
+/// RAM and the PLL always (unused models are harmless to Verilator with `--top-module`), the
+/// I/O cells of [`ddr`] only where used, so that tops without them keep their cached models.
+pub fn sim_models_for(verilog: &str) -> String {
+    let mut m = sim_models();
+    if ["IDDRX1F", "ODDRX1F", "DELAYG"]
+        .iter()
+        .any(|c| verilog.contains(c))
+    {
+        m += &ddr::sim_models();
+    }
+    m
+}
+
+/// Verilog of the behavioural models of the block RAM and the PLL. Appended to the
 /// emitted Verilog of a top for Verilator (simulation and lint), never given to yosys.
 pub fn sim_models() -> String {
     format!(

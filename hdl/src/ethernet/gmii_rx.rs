@@ -9,11 +9,13 @@
 //! | port | dir | meaning |
 //! |---|---|---|
 //! | `gmii_rxd[7:0]`, `gmii_rx_dv`, `gmii_rx_er` | in | the GMII receive signals (registered on entry) |
+//! | `gmii_ce` | in | the three above are a byte time; low: no byte this cycle, everything holds (high on a plain GMII stream; the RGMII crossing, [`super::EthRgmii`], lowers it while its FIFO is empty) |
 //! | `rxf_valid`, `rxf_data[63:0]`, `rxf_bytes[3:0]`, `rxf_last`, `rxf_err` | out | the frame, registered; never stalled (a MAC cannot wait), at most a beat every 8 cycles; bytes beyond `rxf_bytes` in the last beat are left from the beat before |
 //! | `frames`, `bad_frames` | out | frames passed; frames marked with `rxf_err` (or too short to give a beat) |
 //!
-//! Latency: a data byte reaches its beat five cycles after it is on `gmii_rxd` (the input
-//! register and the four-byte delay that holds back the FCS).
+//! Latency: a data byte reaches its beat five byte times after it is on `gmii_rxd` (the input
+//! register and the four-byte delay that holds back the FCS); with `gmii_ce` high throughout,
+//! five cycles.
 
 use rust_hdl::prelude::*;
 
@@ -24,6 +26,7 @@ pub struct EthGmiiRx {
     pub gmii_rxd: Signal<In, Bits<8>>,
     pub gmii_rx_dv: Signal<In, bool>,
     pub gmii_rx_er: Signal<In, bool>,
+    pub gmii_ce: Signal<In, bool>,
     pub rxf_valid: Signal<Out, bool>,
     pub rxf_data: Signal<Out, Bits<64>>,
     pub rxf_bytes: Signal<Out, Bits<4>>,
@@ -44,6 +47,7 @@ impl EthGmiiRx {
             gmii_rxd: Default::default(),
             gmii_rx_dv: Default::default(),
             gmii_rx_er: Default::default(),
+            gmii_ce: Default::default(),
             rxf_valid: Default::default(),
             rxf_data: Default::default(),
             rxf_bytes: Default::default(),

@@ -3,6 +3,7 @@ localparam S_IDLE = 2'd0, S_PRE = 2'd1, S_DATA = 2'd2, S_DROP = 2'd3;
 reg [1:0] s;
 reg [7:0] r_d;                 // the GMII inputs, registered first
 reg r_dv, r_er;
+reg r_ce;                      // the registered inputs are a new byte time
 reg [31:0] dl;                 // the last four bytes: the FCS when the frame ends
 reg [2:0] dl_n;
 reg [63:0] acc;                // data bytes gathered into a beat
@@ -12,7 +13,7 @@ reg [10:0] len;                // data bytes (saturates)
 reg bad;                       // RX_ER seen, or too long
 reg [31:0] n_frames, n_bad;
 initial begin
-  s = S_IDLE; r_d = 8'h0; r_dv = 1'b0; r_er = 1'b0; dl = 32'h0; dl_n = 3'h0; acc = 64'h0; acc_n = 4'h0;
+  s = S_IDLE; r_d = 8'h0; r_dv = 1'b0; r_er = 1'b0; r_ce = 1'b0; dl = 32'h0; dl_n = 3'h0; acc = 64'h0; acc_n = 4'h0;
   crc = 32'hffffffff; len = 11'h0; bad = 1'b0; n_frames = 32'h0; n_bad = 32'h0;
   rxf_valid = 1'b0; rxf_data = 64'h0; rxf_bytes = 4'h0; rxf_last = 1'b0; rxf_err = 1'b0;
 end
@@ -20,9 +21,12 @@ end
 wire [7:0] out_b = dl[7:0];            // the byte leaving the four-byte delay: a data byte
 wire good_end = (dl_n == 3'd4) & (dl == ~crc) & ~bad & (len >= 11'd60) & (len <= MAXD);
 always @(posedge clock) begin
-  r_d <= gmii_rxd;
-  r_dv <= gmii_rx_dv;
-  r_er <= gmii_rx_er;
+  r_ce <= gmii_ce;
+  if (gmii_ce) begin
+    r_d <= gmii_rxd;
+    r_dv <= gmii_rx_dv;
+    r_er <= gmii_rx_er;
+  end
   rxf_valid <= 1'b0;
   rxf_last <= 1'b0;
   rxf_err <= 1'b0;
@@ -30,7 +34,7 @@ always @(posedge clock) begin
     s <= S_IDLE;
     n_frames <= 32'h0;
     n_bad <= 32'h0;
-  end else case (s)
+  end else if (r_ce) case (s)
     S_IDLE: if (r_dv) s <= (r_d == 8'h55) ? S_PRE : S_DROP;
     S_PRE: if (~r_dv) s <= S_IDLE;
     else if (r_d == 8'hd5) begin

@@ -13,11 +13,17 @@
 
 pub mod gmii_rx;
 pub mod gmii_tx;
+pub mod mac_rgmii;
 pub mod mdio;
+pub mod phy_reset;
+pub mod rgmii;
 
 pub use gmii_rx::EthGmiiRx;
 pub use gmii_tx::EthGmiiTx;
+pub use mac_rgmii::{EthMacRgmii, MacParams};
 pub use mdio::MdioLink;
+pub use phy_reset::PhyReset;
+pub use rgmii::EthRgmii;
 
 use rust_hdl::prelude::*;
 
@@ -69,6 +75,7 @@ pub struct EthMac {
     tx: EthGmiiTx,
     rx: EthGmiiRx,
     mdio: MdioLink,
+    every_cycle: Constant<bool>,
 }
 
 impl EthMac {
@@ -108,6 +115,7 @@ impl EthMac {
             tx: EthGmiiTx::default(),
             rx: EthGmiiRx::new(max_data),
             mdio: MdioLink::new(phy, half_period, poll),
+            every_cycle: Constant::new(true),
         }
     }
 }
@@ -132,6 +140,7 @@ impl Logic for EthMac {
         self.rx.gmii_rxd.next = self.gmii_rxd.val();
         self.rx.gmii_rx_dv.next = self.gmii_rx_dv.val();
         self.rx.gmii_rx_er.next = self.gmii_rx_er.val();
+        self.rx.gmii_ce.next = self.every_cycle.val();
         self.rxf_valid.next = self.rx.rxf_valid.val();
         self.rxf_data.next = self.rx.rxf_data.val();
         self.rxf_bytes.next = self.rx.rxf_bytes.val();

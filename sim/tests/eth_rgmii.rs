@@ -1,0 +1,272 @@
+//! The 1 GbE MAC with its RGMII pads (`eth_rgmii` top: the ECP5 DDR cells' models, the receive
+//! clock crossing, the PHY reset and MDIO) and the Ethernet echo board top (`eth_echo_sim`),
+//! through Verilator against the RGMII PHY model of `ferrio_sim::rgmii_phy`: two clocks on one
+//! time line, the receive clock faster or slower than the core clock.
+
+mod common;
+
+use common::rng;
+use ferrio_sim::models::{EthEchoSim, EthRgmii};
+use ferrio_sim::rgmii_phy::RgmiiPhy;
+use rand::Rng;
+
+/// 8 ns core clock.
+const CORE_HALF: u64 = 4000;
+
+fn fcs(data: &[u8]) -> [u8; 4] {
+    crc32fast::hash(data).to_le_bytes()
+}
+
+/// What the wire carries for `frame`: preamble and SFD, the frame padded to 60, its FCS.
+fn on_wire(frame: &[u8]) -> Vec<u8> {
+    let mut d = frame.to_vec();
+    d.resize(d.len().max(60), 0);
+    let f = fcs(&d);
+    let mut w = vec![0x55; 7];
+    w.push(0xd5);
+    w.extend_from_slice(&d);
+    w.extend_from_slice(&f);
+    w
+}
+
+fn frame(r: &mut impl Rng, len: usize) -> Vec<u8> {
+    (0..len).map(|_| r.gen()).collect()
+}
+
+fn mac() -> EthRgmii {
+    let mut m = EthRgmii::new();
+    m.reset(4);
+    m
+}
+
+/// Beats leaving `rxf` while `phy` runs `cycles`: (frame bytes, rxf_err), one per last beat.
+fn collect_rx(m: &mut EthRgmii, phy: &mut RgmiiPhy, want: usize, max: u64) -> Vec<(Vec<u8>, bool)> {
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    phy.run_until(m, max, |_, m| {
+        if m.rxf_valid() == 1 {
+            let n = m.rxf_bytes() as usize;
+            cur.extend_from_slice(&m.rxf_data().to_le_bytes()[..n]);
+            if m.rxf_last() == 1 {
+                out.push((std::mem::take(&mut cur), m.rxf_err() == 1));
+            }
+        }
+        out.len() >= want
+    });
+    out
+}
+
+#[test]
+fn net_rgmii_receive_crosses_from_the_phys_clock_faster_or_slower_than_the_core() {
+    let mut r = rng("net_rgmii_receive");
+    // receive clock half periods: 100 ppm fast and slow (the crystal tolerance), and 2 % slow
+    // (the core reads faster than bytes come: the crossing runs empty inside frames)
+    for rx_half in [3999u64, 4001, 4080] {
+        let mut m = mac();
+        let mut phy = RgmiiPhy::new(CORE_HALF, rx_half, 1, 0x796d);
+        let frames: Vec<Vec<u8>> = [60usize, 61, 64, 333, 1514, 1518, 100]
+            .iter()
+            .map(|&n| frame(&mut r, n))
+            .collect();
+        for f in &frames {
+            phy.send(&on_wire(f), None);
+        }
+        let got = collect_rx(&mut m, &mut phy, frames.len(), 60_000);
+        assert_eq!(
+            got.len(),
+            frames.len(),
+            "rx half period {rx_half} ps: every frame arrives"
+        );
+        for (i, (f, (g, err))) in frames.iter().zip(&got).enumerate() {
+            assert!(!err, "rx {rx_half} ps, frame {i}: good verdict");
+            let mut want = f.clone();
+            want.resize(want.len().max(60), 0);
+            assert_eq!(g, &want, "rx {rx_half} ps, frame {i}: every byte, in order");
+        }
+        assert_eq!(m.rx_frames(), frames.len() as u64);
+        assert_eq!(m.rx_bad(), 0);
+        assert_eq!(
+            m.rx_overflows(),
+            0,
+            "at these clocks the crossing never fills"
+        );
+    }
+}
+
+#[test]
+fn net_rgmii_rx_er_and_a_bad_fcs_across_the_pads_fail_the_frame_and_the_next_passes() {
+    let mut r = rng("net_rgmii_rx_er");
+    let mut m = mac();
+    let mut phy = RgmiiPhy::new(CORE_HALF, 4001, 1, 0x796d);
+    let a = frame(&mut r, 200);
+    let b = frame(&mut r, 200);
+    let c = frame(&mut r, 200);
+    phy.send(&on_wire(&a), Some(100)); // RX_ER on a data byte: the falling half's ctl differs
+    let mut wb = on_wire(&b);
+    let k = wb.len() - 1;
+    wb[k] ^= 0x10; // a bad FCS
+    phy.send(&wb, None);
+    phy.send(&on_wire(&c), None);
+    let got = collect_rx(&mut m, &mut phy, 3, 20_000);
+    assert_eq!(got.len(), 3);
+    assert!(got[0].1, "RX_ER marks the frame");
+    assert!(got[1].1, "a bad FCS marks the frame");
+    assert!(!got[2].1, "the next frame is good");
+    assert_eq!(got[2].0, c);
+    assert_eq!((m.rx_frames(), m.rx_bad()), (1, 2));
+}
+
+#[test]
+fn net_rgmii_a_receive_clock_far_too_fast_overflows_the_crossing_and_no_frame_passes_with_a_hole() {
+    let mut r = rng("net_rgmii_overflow");
+    let mut m = mac();
+    // 5 % fast: a 1514-byte frame brings ~75 bytes more than the core reads in its time,
+    // more than the 16-entry crossing holds; a 60-byte frame brings 3 and fits
+    let mut phy = RgmiiPhy::new(CORE_HALF, 3800, 1, 0x796d);
+    let long = frame(&mut r, 1514);
+    let short = frame(&mut r, 60);
+    phy.send(&on_wire(&long), None);
+    // a long idle gap so the crossing drains before the short frame
+    for _ in 0..4 {
+        phy.send(&[], None);
+    }
+    phy.send(&on_wire(&short), None);
+    let got = collect_rx(&mut m, &mut phy, 2, 20_000);
+    assert!(m.rx_overflows() >= 1, "the crossing counted its overflow");
+    assert_eq!(got.len(), 2, "both frames end: {got:?}");
+    assert!(got[0].1, "the long frame lost bytes and is marked bad");
+    assert!(!got[1].1, "the short frame passes");
+    assert_eq!(got[1].0, short);
+}
+
+#[test]
+fn net_rgmii_transmit_nibbles_and_the_forwarded_clock_carry_each_frame_whole() {
+    let mut r = rng("net_rgmii_transmit");
+    let mut m = mac();
+    let mut phy = RgmiiPhy::new(CORE_HALF, 4001, 1, 0x796d);
+    let frames: Vec<Vec<u8>> = [14usize, 60, 64, 1514, 200]
+        .iter()
+        .map(|&n| frame(&mut r, n))
+        .collect();
+    // (data, bytes, last) beats, offered one frame at a time, whole (as the device's FIFO does)
+    let mut beats = std::collections::VecDeque::new();
+    for f in &frames {
+        for (k, c) in f.chunks(8).enumerate() {
+            let mut b = [0u8; 8];
+            b[..c.len()].copy_from_slice(c);
+            beats.push_back((u64::from_le_bytes(b), c.len(), 8 * k + c.len() == f.len()));
+        }
+    }
+    let n = frames.len();
+    phy.run_until(&mut m, 40_000, |phy, m| {
+        // offer the front beat for the next edge; `txf_ready` now is what that edge sees
+        match beats.front() {
+            Some(&(d, b, l)) => {
+                m.set_txf_valid(1);
+                m.set_txf_data(d);
+                m.set_txf_bytes(b as u64);
+                m.set_txf_last(l as u64);
+                if m.txf_ready() == 1 {
+                    beats.pop_front();
+                }
+            }
+            None => m.set_txf_valid(0),
+        }
+        phy.tx_frames.len() >= n
+    });
+    assert!(!phy.tx_clk_wrong, "tx_clk is the core clock forwarded");
+    assert_eq!(phy.tx_frames.len(), n, "every frame on the wire");
+    for (i, (f, (w, er))) in frames.iter().zip(&phy.tx_frames).enumerate() {
+        assert!(!er, "frame {i}: no TX_ER");
+        assert_eq!(
+            w,
+            &on_wire(f),
+            "frame {i}: preamble, SFD, padded frame, FCS"
+        );
+    }
+    assert_eq!(m.tx_frames(), n as u64);
+}
+
+#[test]
+fn net_rgmii_phy_reset_comes_first_then_mdio_reads_the_link() {
+    let mut m = EthRgmii::new();
+    m.reset(4);
+    let mut phy = RgmiiPhy::new(CORE_HALF, 4001, 1, 0x796d);
+    // sim parameters: reset low 16 cycles, 8 more before MDIO (tops::sim_mac_params)
+    let mut low = 0;
+    let mut mdc_before_ready = false;
+    phy.run_until(&mut m, 30, |_, m| {
+        if m.phy_rst_n() == 0 {
+            low += 1;
+        }
+        if m.mdc() == 1 {
+            mdc_before_ready = true;
+        }
+        false
+    });
+    assert!((15..=17).contains(&low), "PHY reset held low {low} cycles");
+    assert!(!mdc_before_ready, "no MDIO while the PHY resets");
+    assert_eq!(phy.mdio_reads, 0);
+    phy.run(&mut m, 2 * (64 * 8 + 64));
+    assert!(phy.mdio_reads >= 1, "the PHY at address 1 was read");
+    assert_eq!(m.bmsr(), 0x796d);
+    assert_eq!(m.link_up(), 1);
+    phy.bmsr = 0x7969;
+    phy.run(&mut m, 2 * (64 * 8 + 64));
+    assert_eq!(m.link_up(), 0, "link down follows BMSR");
+    // a core reset takes the PHY through its reset again
+    m.set_reset(1);
+    phy.run(&mut m, 2);
+    m.set_reset(0);
+    phy.run(&mut m, 4);
+    assert_eq!(m.phy_rst_n(), 0, "reset again after a core reset");
+}
+
+fn echo() -> EthEchoSim {
+    let mut e = EthEchoSim::new();
+    // the PLL model locks after 32 input cycles; the button is released by reset()
+    e.reset(40);
+    e
+}
+
+#[test]
+fn net_eth_echo_board_top_sends_every_good_frame_back_unchanged_and_drops_bad_ones() {
+    let mut r = rng("net_eth_echo");
+    let mut e = echo();
+    let mut phy = RgmiiPhy::new(CORE_HALF, 3999, 1, 0x796d);
+    phy.run(&mut e, 40); // the PHY's reset
+    let frames: Vec<Vec<u8>> = [60usize, 1514, 64, 400]
+        .iter()
+        .map(|&n| frame(&mut r, n))
+        .collect();
+    let bad = frame(&mut r, 300);
+    phy.send(&on_wire(&frames[0]), None);
+    phy.send(&on_wire(&frames[1]), None);
+    let mut wb = on_wire(&bad);
+    wb[50] ^= 1;
+    phy.send(&wb, None);
+    phy.send(&on_wire(&frames[2]), None);
+    phy.send(&on_wire(&frames[3]), None);
+    let n = frames.len();
+    let ok = phy.run_until(&mut e, 60_000, |phy, _| {
+        phy.tx_frames.len() >= n && phy.rx_done()
+    });
+    assert!(ok, "all echoed: {} of {n}", phy.tx_frames.len());
+    phy.run(&mut e, 2_000);
+    assert_eq!(phy.tx_frames.len(), n, "the bad frame is not echoed");
+    for (i, (f, (w, er))) in frames.iter().zip(&phy.tx_frames).enumerate() {
+        assert!(!er);
+        assert_eq!(w, &on_wire(f), "frame {i} back unchanged");
+    }
+    assert_eq!(e.stat_echoed(), n as u64);
+    assert_eq!(e.stat_dropped(), 1);
+    assert_eq!(e.stat_rx_bad(), 1);
+    assert_eq!(e.stat_tx_frames(), n as u64);
+    // LEDs (active low): link up from MDIO, PHY out of reset; frame toggles flipped
+    phy.run(&mut e, 2 * (64 * 8 + 64));
+    let led = e.led();
+    assert_eq!(led & 1, 0, "led 0 lit: link");
+    assert_eq!(led >> 3 & 1, 0, "led 3 lit: PHY out of reset");
+    assert_eq!(led >> 2 & 1, 0, "led 2 lit: one bad frame toggled it");
+    assert_eq!(led >> 1 & 1, 1, "led 1 dark: four echoes toggled it back");
+}
