@@ -4,7 +4,7 @@
 //! 1. set-up of missing tools;
 //! 2. `cargo xtask lint` (zero warnings on every top);
 //! 3. `cargo test --workspace` (unit tests, Verilator co-simulation, the yosys cell-count tests);
-//! 4. the `heartbeat` bitstream for the Versa board, which must meet 125 MHz;
+//! 4. the `heartbeat` and `eth_echo` bitstreams for the Versa board, which must meet 125 MHz;
 //! 5. out-of-context place and route of the card core and of the deep FIFO, each of which must
 //!    meet 125 MHz (the card core's margin is small: docs/PERFORMANCE.md).
 
@@ -33,8 +33,9 @@ pub fn test() -> Result<()> {
     lint::command(None)?;
     println!("== ferrio tests: 3/5 cargo test --workspace");
     cargo_test(&["--workspace"])?;
-    println!("== ferrio tests: 4/5 heartbeat bitstream for versa-ecp5-5g");
+    println!("== ferrio tests: 4/5 heartbeat and eth_echo bitstreams for versa-ecp5-5g");
     bitstream::build(Some("versa-ecp5-5g"), "heartbeat", 125.0, 1, false)?;
+    bitstream::build(Some("versa-ecp5-5g"), "eth_echo", 125.0, 1, false)?;
     println!("== ferrio tests: 5/5 card core and fifo_bram out of context at 125 MHz");
     bitstream::build(None, "card", 125.0, 1, false)?;
     bitstream::build(None, "fifo_bram", 125.0, 1, false)?;
