@@ -4,10 +4,10 @@ integer i;
 integer j;
 integer m;
 
-// ---- the buffer: readable segments {len, addr}; the ack byte's address. Distributed RAM
-// (yosys would pick three DP16KD otherwise: block RAM is the scarcer resource on the card)
-// A segment's length is kept up to 512 (the reader never reads more than 512 bytes of a
-// command, so a longer segment is walked the same).
+// ---- the buffer: readable segments {len, addr}; the ack byte's address. A segment's length
+// is kept up to 512 (the reader never reads more than 512 bytes of a command, so a longer
+// segment is walked the same). Distributed RAM: yosys would pick three DP16KD otherwise, and
+// block RAM is nearly used up on the card ("block" here trades 76 DPR16X4 for 3 DP16KD).
 (* ram_style = "distributed" *)
 reg [73:0] tbl [0:63];
 reg [6:0] n_segs;
@@ -34,7 +34,10 @@ localparam M_COLLECT = 5'd0, M_CHECK = 5'd1, M_READ = 5'd2, M_SETTLE = 5'd3, M_E
            M_RSS_H = 5'd10, M_RSS = 5'd11, M_RSS_T = 5'd12, M_RSS_K = 5'd13, M_RSS_C = 5'd14,
            M_ACK = 5'd15, M_ACK_D = 5'd16, M_WAITW = 5'd17, M_DONE = 5'd18, M_FAULT = 5'd19;
 reg [4:0] ms;
-reg [63:0] cb [0:63];        // the command's first 512 readable bytes
+// the command's first 512 readable bytes; distributed RAM as the table above ("block" here
+// trades 64 DPR16X4 for 2 DP16KD)
+(* ram_style = "distributed" *)
+reg [63:0] cb [0:63];
 reg [6:0] sk;                // words stored
 reg [63:0] w0;               // word 0 (class, command, the short commands' data), kept aside
 reg [15:0] c_uncl;           // bytes 8-9: RSS_CONFIG's unclassified_queue
@@ -48,16 +51,21 @@ initial begin
   ms = M_COLLECT; sk = 7'h0; w0 = 64'h0; c_uncl = 16'h0; ack = 8'h0; faulted = 1'b0; dma_err = 1'b0; nr = 1'b0; idle_r = 1'b0;
 end
 
-// ---- the command's bytes, one a cycle: rb is byte p of a cycle earlier. A walk sets p to its
-// first byte, spends one cycle in M_SEEK (p moves on), then takes rb and moves p every cycle.
+// ---- the command's bytes, one a cycle: rb is byte p of a cycle earlier (a registered word
+// read, then the byte picked). A walk sets p to its first byte, spends one cycle in M_SEEK
+// (p moves on), then takes rb and moves p every cycle.
 reg [8:0] p;
-reg [7:0] rb;
+reg [63:0] cb_q;
+reg [2:0] p_lo;
 reg [39:0] acc;              // the bytes taken, the latest in bits 39:32
 reg [2:0] bc;                // bytes taken of the current field
 reg [4:0] ret;               // where M_SEEK goes
-initial begin p = 9'h0; rb = 8'h0; acc = 40'h0; bc = 3'h0; ret = M_COLLECT; end
-wire [63:0] cb_w = cb[p[8:3]];
-always @(posedge clock) rb <= cb_w[{p[2:0], 3'b000} +: 8];
+initial begin p = 9'h0; cb_q = 64'h0; p_lo = 3'h0; acc = 40'h0; bc = 3'h0; ret = M_COLLECT; end
+always @(posedge clock) begin
+  cb_q <= cb[p[8:3]];
+  p_lo <= p[2:0];
+end
+wire [7:0] rb = cb_q[{p_lo, 3'b000} +: 8];
 wire [39:0] acc_in = {rb, acc[39:8]};
 
 // ---- the segment table lookup for the reader (registered, as SegmentReader expects)
