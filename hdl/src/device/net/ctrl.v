@@ -8,7 +8,8 @@ integer m;
 // is kept up to 512 (the reader never reads more than 512 bytes of a command, so a longer
 // segment is walked the same). Distributed RAM: yosys would pick three DP16KD otherwise, and
 // block RAM is nearly used up on the card ("block" here trades 76 DPR16X4 for 3 DP16KD).
-(* ram_style = "distributed" *)
+// no_rw_check: it is written only while collecting and read only while the reader walks.
+(* ram_style = "distributed", no_rw_check *)
 reg [73:0] tbl [0:63];
 reg [6:0] n_segs;
 // The readable length: modulo 1024, and whether it reached 1024. Every command is at most
@@ -25,8 +26,8 @@ initial begin
   n_segs = 7'h0; r_tot = 10'h0; r_big = 1'b0; bad = 1'b0; has_ack = 1'b0; ack_addr = 64'h0; b_queue = 16'h0; b_token = 48'h0;
 end
 wire [10:0] tot_sum = {1'b0, r_tot} + {1'b0, seg_len[9:0]};
-wire len_le512 = ~r_big & (r_tot <= 10'd512);
-wire len_lt2 = ~r_big & (r_tot < 10'd2);
+wire len_le512 = ~r_big & (~r_tot[9] | (r_tot[8:0] == 9'h0));
+wire len_lt2 = ~r_big & (r_tot[9:1] == 9'h0);
 wire [9:0] seg_len512 = ((seg_len[31:10] != 22'h0) | (seg_len[9] & (seg_len[8:0] != 9'h0))) ? 10'd512 : seg_len[9:0];
 
 localparam M_COLLECT = 5'd0, M_CHECK = 5'd1, M_READ = 5'd2, M_SETTLE = 5'd3, M_EXEC = 5'd4,
@@ -35,8 +36,8 @@ localparam M_COLLECT = 5'd0, M_CHECK = 5'd1, M_READ = 5'd2, M_SETTLE = 5'd3, M_E
            M_ACK = 5'd15, M_ACK_D = 5'd16, M_WAITW = 5'd17, M_DONE = 5'd18, M_FAULT = 5'd19;
 reg [4:0] ms;
 // the command's first 512 readable bytes; distributed RAM as the table above ("block" here
-// trades 64 DPR16X4 for 2 DP16KD)
-(* ram_style = "distributed" *)
+// trades 64 DPR16X4 for 2 DP16KD); written only in M_READ, read only after it
+(* ram_style = "distributed", no_rw_check *)
 reg [63:0] cb [0:63];
 reg [6:0] sk;                // words stored
 reg [63:0] w0;               // word 0 (class, command, the short commands' data), kept aside
