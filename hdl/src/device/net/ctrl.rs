@@ -40,6 +40,16 @@
 //!
 //! Faults (DEVICE_NEEDS_RESET, `len` 0): no writable byte for the ack, a failed DMA read or
 //! write.
+//!
+//! Inside [`NetCtrlEngine`]: the segment table (64 entries, a length kept up to 512) and the
+//! command buffer (64 words) are distributed RAM with one registered read port each (a
+//! `ram_style` attribute on each; "block" moves them to 3 + 2 DP16KD). Word 0 (class,
+//! command, the short commands' data) and RSS_CONFIG's `unclassified_queue` are kept in
+//! registers as the words arrive; MAC_TABLE_SET, RSS_CONFIG and HASH_CONFIG are then walked a
+//! byte a cycle through the buffer's read port (the shape first, then the entries), a MAC entry
+//! written into its slot whole, the RSS key and table staged in shift registers and committed
+//! in one cycle. The longest command (RSS_CONFIG with 128 entries and a 40-byte key) takes
+//! about 300 cycles after its bytes arrive; the control queue is on no data path.
 
 use super::NetConfig;
 use crate::device::segments::{SegReaderCtl, SegmentReader};
