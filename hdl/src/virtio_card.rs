@@ -463,10 +463,11 @@ impl VirtioCardBram {
 }
 
 impl Default for VirtioCardBram {
+    /// The board's build: the net device with [`NetConfig::board`]'s two queue pairs.
     fn default() -> Self {
         Self::new(
             &CardConfig::default(),
-            &NetConfig::default(),
+            &NetConfig::board(),
             &BlkConfig::default(),
         )
     }

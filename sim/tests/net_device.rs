@@ -440,6 +440,15 @@ fn net_30_32_33_34_35_36_receive_filter_follows_the_control_commands() {
         deliver(&mut b, other),
         "the table is unchanged after an ERR"
     );
+    // the unicast part fits, but the multicast count claims an entry the command lacks
+    let mut short = 0u32.to_le_bytes().to_vec();
+    short.extend_from_slice(&1u32.to_le_bytes());
+    short.extend_from_slice(&mcast[..2]);
+    assert_eq!(b.ctrl(c::CLASS_MAC, c::MAC_TABLE_SET, &short), c::ERR);
+    assert!(
+        deliver(&mut b, other),
+        "the unicast table is unchanged after that ERR too"
+    );
     // MAC_ADDR_SET: the config `mac` changes before the ack (NET-35), the filter follows
     let newmac = [0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee];
     assert_eq!(b.ctrl(c::CLASS_MAC, c::MAC_ADDR_SET, &newmac), c::OK);

@@ -42,8 +42,8 @@
 //! write.
 //!
 //! Inside [`NetCtrlEngine`]: the segment table (64 entries, a length kept up to 512) and the
-//! command buffer (64 words) are distributed RAM with one registered read port each (a
-//! `ram_style` attribute on each; "block" moves them to 3 + 2 DP16KD). Word 0 (class,
+//! command buffer (64 words) are block RAM (3 + 2 DP16KD, a `ram_style` attribute on each;
+//! "distributed" would make them 140 DPR16X4) with one registered read port each. Word 0 (class,
 //! command, the short commands' data) and RSS_CONFIG's `unclassified_queue` are kept in
 //! registers as the words arrive; MAC_TABLE_SET, RSS_CONFIG and HASH_CONFIG are then walked a
 //! byte a cycle through the buffer's read port (the shape first, then the entries), a MAC entry

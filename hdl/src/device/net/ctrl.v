@@ -6,10 +6,10 @@ integer m;
 
 // ---- the buffer: readable segments {len, addr}; the ack byte's address. A segment's length
 // is kept up to 512 (the reader never reads more than 512 bytes of a command, so a longer
-// segment is walked the same). Distributed RAM: yosys would pick three DP16KD otherwise, and
-// block RAM is nearly used up on the card ("block" here trades 76 DPR16X4 for 3 DP16KD).
+// segment is walked the same). Block RAM (3 DP16KD) rather than 76 DPR16X4: on the board's
+// card logic cells are what runs out, not block RAM (docs/PERFORMANCE.md).
 // no_rw_check: it is written only while collecting and read only while the reader walks.
-(* ram_style = "distributed", no_rw_check *)
+(* ram_style = "block", no_rw_check *)
 reg [73:0] tbl [0:63];
 reg [6:0] n_segs;
 // The readable length: modulo 1024, and whether it reached 1024. Every command is at most
@@ -35,9 +35,9 @@ localparam M_COLLECT = 5'd0, M_CHECK = 5'd1, M_READ = 5'd2, M_SETTLE = 5'd3, M_E
            M_RSS_H = 5'd10, M_RSS = 5'd11, M_RSS_T = 5'd12, M_RSS_K = 5'd13, M_RSS_C = 5'd14,
            M_ACK = 5'd15, M_ACK_D = 5'd16, M_WAITW = 5'd17, M_DONE = 5'd18, M_FAULT = 5'd19;
 reg [4:0] ms;
-// the command's first 512 readable bytes; distributed RAM as the table above ("block" here
-// trades 64 DPR16X4 for 2 DP16KD); written only in M_READ, read only after it
-(* ram_style = "distributed", no_rw_check *)
+// the command's first 512 readable bytes; block RAM as the table above (2 DP16KD rather than
+// 64 DPR16X4); written only in M_READ, read only after it
+(* ram_style = "block", no_rw_check *)
 reg [63:0] cb [0:63];
 reg [6:0] sk;                // words stored
 reg [63:0] w0;               // word 0 (class, command, the short commands' data), kept aside
@@ -289,8 +289,10 @@ always @(posedge clock) begin
         if (bc == 3'd3) ms <= M_TAB;
       end
       // the multicast count read; the whole shape checked before anything is changed
-      M_TAB: if (~mc_fits) ms <= M_ACK;
-      else begin
+      M_TAB: if (~mc_fits) begin
+        ack <= 8'd1;
+        ms <= M_ACK;
+      end else begin
         ack <= 8'd0;
         p <= 9'd6;
         t_i <= 4'h0;

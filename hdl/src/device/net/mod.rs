@@ -144,6 +144,16 @@ impl NetConfig {
         .fold(0u64, |a, b| a | (1 << b))
     }
 
+    /// The build the board carries (`VirtioCardBram`, the `virtio_card_bram` core): two queue
+    /// pairs instead of four, so that the card with both devices fits the LFE5UM5G-45F
+    /// (docs/PERFORMANCE.md). Everything else as [`NetConfig::default`].
+    pub fn board() -> Self {
+        NetConfig {
+            max_pairs: 2,
+            ..Default::default()
+        }
+    }
+
     /// Largest Ethernet frame (no FCS) in either direction: header, an 802.1Q tag, `mtu`.
     pub fn max_frame(&self) -> u32 {
         self.mtu as u32 + 18
