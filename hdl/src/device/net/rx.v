@@ -9,7 +9,10 @@ integer ii1, ii2, ii3, ii4, ii5, ii6, ii7;
 
 // ================= buffer cache: per receive queue k (queue 2k) =================
 reg [95:0] sram [0:1023];     // segments {len[31:0] (clamped to 65535), addr}, at {k, index}
-reg [70:0] bram_ [0:255];     // buffers {nseg[6:0], total[15:0], token[47:0]}, at {k, index}
+// buffers {nseg[6:0], total[15:0], token[47:0]}, at {k, index}: block RAM (2 DP16KD); left to
+// itself yosys makes it 288 DPR16X4, and logic cells, not block RAM, run out on the card
+(* ram_style = "block" *)
+reg [70:0] bram_ [0:255];
 reg [8:0] s_w [0:3], s_r [0:3];
 reg [6:0] b_w [0:3], b_r [0:3];
 reg [23:0] bytes [0:3];       // writable bytes cached (clamped segment lengths)
@@ -325,6 +328,12 @@ initial begin d_hash = 32'h0; d_rep = 4'h0; d_valid = 1'b0; end
 wire unused_mk = &{1'b0, mh[17:16]};
 wire [15:0] hdr_len = hash_report_on ? 16'd20 : 16'd12;
 wire [6:0] d_bufs = b_w[dk] - b_r[dk];
+// the buffer cache's one read port (block RAM): the head buffer when one is waiting in
+// D_WAIT, buffer pj of the plan in D_PLAN
+wire b_re = ((ds == D_WAIT) & ~(resetting | (qr_rx & (qr_k == dk)) | (dwait == WAIT)) &
+             (d_bufs != 7'h0)) | (ds == D_PLAN);
+wire [5:0] b_off = (ds == D_PLAN) ? pj[5:0] : 6'h0;
+always @(posedge clock) if (b_re) bent <= bram_[{dk, b_r[dk][5:0] + b_off}];
 wire [47:0] bent_token = bent[47:0];
 wire [15:0] bent_total = bent[63:48];
 wire [6:0] bent_nseg = bent[70:64];
@@ -460,10 +469,7 @@ always @(posedge clock) begin
       D_WAIT: begin
         dwait <= dwait + 20'd1;
         if (resetting | (qr_rx & (qr_k == dk)) | (dwait == WAIT)) ds <= D_SKIP;
-        else if (d_bufs != 7'h0) begin
-          bent <= bram_[{dk, b_r[dk][5:0]}];
-          ds <= D_HEAD;
-        end
+        else if (d_bufs != 7'h0) ds <= D_HEAD;   // bent read below (b_re)
       end
       D_HEAD: begin
         if (bent_total < hdr_len) ds <= D_DISCARD;
@@ -483,10 +489,7 @@ always @(posedge clock) begin
         ds <= D_PLAN2;
       end
       // plan: bent holds buffer pj's entry
-      D_PLAN: begin
-        bent <= bram_[{dk, b_r[dk][5:0] + pj[5:0]}];
-        ds <= D_PLAN2;
-      end
+      D_PLAN: ds <= D_PLAN2;                  // bent read below (b_re)
       D_PLAN2: begin
         pt[pj[5:0]] <= bent_token;
         pl[pj[5:0]] <= p_len;
