@@ -10,6 +10,7 @@
 
 pub mod blk;
 pub mod dma_server;
+pub mod eth_wire;
 pub mod host;
 pub mod mac_side;
 pub mod model;

@@ -6,9 +6,9 @@
 //! internal delay), and reads the transmit pins in each half of the core clock (the DDR output
 //! cell shows bits 3:0 while the clock is high and 7:4 while it is low).
 //!
-//! The MDIO side is a clause 22 PHY at one address that answers reads of register 1 (BMSR)
-//! with [`RgmiiPhy::bmsr`], and counts the reads it answered.
+//! The MDIO side is [`MdioPhy`] (`RgmiiPhy::mdio`).
 
+use crate::eth_wire::MdioPhy;
 use std::collections::VecDeque;
 
 /// The pins of a top that [`RgmiiPhy`] drives and reads.
@@ -107,14 +107,8 @@ pub struct RgmiiPhy {
     pub cycles: u64,
     /// Set if `tx_clk` ever differed from the core clock's level (it is the clock forwarded).
     pub tx_clk_wrong: bool,
-    // MDIO
-    pub addr: u8,
-    pub bmsr: u16,
-    pub mdio_reads: u32,
-    last_mdc: bool,
-    history: u64,
-    drive: Option<(u32, u32)>,
-    out: Option<bool>,
+    /// The PHY's MDIO side.
+    pub mdio: MdioPhy,
 }
 
 impl RgmiiPhy {
@@ -139,13 +133,7 @@ impl RgmiiPhy {
             tx_frames: Vec::new(),
             cycles: 0,
             tx_clk_wrong: false,
-            addr,
-            bmsr,
-            mdio_reads: 0,
-            last_mdc: false,
-            history: 0,
-            drive: None,
-            out: None,
+            mdio: MdioPhy::new(addr, bmsr),
         }
     }
 
@@ -221,13 +209,12 @@ impl RgmiiPhy {
             self.core_level = !self.core_level;
             if self.core_level {
                 // MDIO: the PHY sees MDC and the line just before the core's rising edge
-                dut.settle();
-                let line = self.line(dut);
+                let line = self.mdio.line(dut.mdio_drive());
                 dut.set_mdio_i(line);
                 dut.settle();
                 let mdc = dut.mdc();
-                let line = self.line(dut);
-                self.mdio_step(mdc, line);
+                let line = self.mdio.line(dut.mdio_drive());
+                self.mdio.step(mdc, line);
             }
             dut.set_core_clock(self.core_level);
             dut.settle();
@@ -251,42 +238,6 @@ impl RgmiiPhy {
                 }
             }
             self.next_core = t + self.core_half;
-        }
-    }
-
-    /// The line as both ends see it: the MAC's bit, the PHY's, or the pull-up.
-    fn line<D: RgmiiDut>(&self, dut: &mut D) -> bool {
-        dut.mdio_drive().unwrap_or(self.out.unwrap_or(true))
-    }
-
-    /// A clause 22 read of register 1 at `addr` answered with `bmsr`; acts on MDC's rising
-    /// edge (the PHY samples there and changes its own output after it).
-    fn mdio_step(&mut self, mdc: bool, line: bool) {
-        let rising = mdc && !self.last_mdc;
-        self.last_mdc = mdc;
-        if !rising {
-            return;
-        }
-        if let Some((k, v)) = self.drive {
-            let next = k + 1;
-            self.out = match next {
-                1 => Some(false), // turnaround: the second bit is 0
-                2..=17 => Some(v >> (17 - next) & 1 == 1),
-                _ => None,
-            };
-            self.drive = if next <= 17 { Some((next, v)) } else { None };
-            return;
-        }
-        self.history = self.history << 1 | line as u64;
-        // 32 ones of preamble, ST 01, OP 10 (read), PHYAD, REGAD: the last 14 bits
-        let h = (self.history & 0x3fff) as u32;
-        let pre = (self.history >> 14) & 0xffff_ffff == 0xffff_ffff;
-        if pre && h >> 10 == 0b0110 && (h >> 5 & 31) as u8 == self.addr {
-            let v = if h & 31 == 1 { self.bmsr as u32 } else { 0 };
-            self.mdio_reads += 1;
-            self.drive = Some((0, v));
-            self.out = None;
-            self.history = 0;
         }
     }
 }

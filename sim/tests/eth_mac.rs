@@ -6,6 +6,7 @@ mod common;
 
 use common::rng;
 use ferrio_hdl::device::net::NetConfig;
+use ferrio_sim::eth_wire::{fcs, on_wire, MdioPhy as Phy};
 use ferrio_sim::models::EthMac;
 use rand::Rng;
 use std::collections::VecDeque;
@@ -14,22 +15,6 @@ fn mac() -> EthMac {
     let mut m = EthMac::new();
     m.reset(4);
     m
-}
-
-fn fcs(data: &[u8]) -> [u8; 4] {
-    crc32fast::hash(data).to_le_bytes()
-}
-
-/// What the wire carries for `frame`: preamble and SFD, the frame padded to 60, its FCS.
-fn on_wire(frame: &[u8]) -> Vec<u8> {
-    let mut d = frame.to_vec();
-    d.resize(d.len().max(60), 0);
-    let f = fcs(&d);
-    let mut w = vec![0x55; 7];
-    w.push(0xd5);
-    w.extend_from_slice(&d);
-    w.extend_from_slice(&f);
-    w
 }
 
 /// Drive `frames` into `txf` (random gaps between frames) and collect the GMII output: the
@@ -216,84 +201,19 @@ fn net_mac_transmit_looped_into_receive_gives_back_every_frame() {
     }
 }
 
-/// A clause 22 PHY at `addr` on the MDIO line: answers reads of register 1 with `bmsr`.
-struct Phy {
-    addr: u8,
-    bmsr: u16,
-    last_mdc: bool,
-    history: u64,
-    ones: u32,
-    /// Bits still to drive after the address phase: (bit index from 46, value).
-    drive: Option<(u32, u32)>,
-    out: Option<bool>,
-    reads: u32,
-}
-
-impl Phy {
-    fn new(addr: u8, bmsr: u16) -> Self {
-        Phy {
-            addr,
-            bmsr,
-            last_mdc: false,
-            history: 0,
-            ones: 0,
-            drive: None,
-            out: None,
-            reads: 0,
-        }
-    }
-
-    /// The line as both ends see it: the master's bit, the PHY's, or the pull-up.
-    fn line(&self, m: &mut EthMac) -> bool {
-        if m.mdio_oe() == 1 {
-            m.mdio_o() == 1
-        } else {
-            self.out.unwrap_or(true)
-        }
-    }
-
-    /// Called every cycle with MDC and the line; acts on MDC's rising edge.
-    fn step(&mut self, mdc: bool, line: bool) {
-        let rising = mdc && !self.last_mdc;
-        self.last_mdc = mdc;
-        if !rising {
-            return;
-        }
-        if let Some((k, v)) = self.drive {
-            // the PHY changes its output after the rising edge, for the next bit
-            let next = k + 1;
-            self.out = match next {
-                1 => Some(false), // turnaround: the second bit is 0
-                2..=17 => Some(v >> (17 - next) & 1 == 1),
-                _ => None,
-            };
-            self.drive = if next <= 17 { Some((next, v)) } else { None };
-            return;
-        }
-        self.history = self.history << 1 | line as u64;
-        self.ones = if line { self.ones + 1 } else { 0 };
-        // ST 01, OP 10 (read), PHYAD, REGAD after 32 ones: 14 bits
-        let h = (self.history & 0x3fff) as u32;
-        let pre = (self.history >> 14) & 0xffff_ffff == 0xffff_ffff;
-        if pre && h >> 10 == 0b0110 && (h >> 5 & 31) as u8 == self.addr {
-            let reg = h & 31;
-            let v = if reg == 1 { self.bmsr as u32 } else { 0 };
-            self.reads += 1;
-            // this edge sampled REGAD's last bit; the next is the turnaround's first (released)
-            self.drive = Some((0, v));
-            self.out = None;
-            self.history = 0;
-        }
-    }
+/// The MAC's MDIO output while it drives the line.
+fn drive(m: &mut EthMac) -> Option<bool> {
+    (m.mdio_oe() == 1).then(|| m.mdio_o() == 1)
 }
 
 fn run_mdio(m: &mut EthMac, phy: &mut Phy, cycles: u64) {
     for _ in 0..cycles {
         m.settle();
-        let line = phy.line(m);
+        let line = phy.line(drive(m));
         m.set_mdio_i(line as u64);
         m.settle();
-        phy.step(m.mdc() == 1, phy.line(m));
+        let line = phy.line(drive(m));
+        phy.step(m.mdc() == 1, line);
         m.tick(1);
     }
 }

@@ -6,28 +6,13 @@
 mod common;
 
 use common::rng;
+use ferrio_sim::eth_wire::on_wire;
 use ferrio_sim::models::{EthEchoSim, EthRgmii};
 use ferrio_sim::rgmii_phy::RgmiiPhy;
 use rand::Rng;
 
 /// 8 ns core clock.
 const CORE_HALF: u64 = 4000;
-
-fn fcs(data: &[u8]) -> [u8; 4] {
-    crc32fast::hash(data).to_le_bytes()
-}
-
-/// What the wire carries for `frame`: preamble and SFD, the frame padded to 60, its FCS.
-fn on_wire(frame: &[u8]) -> Vec<u8> {
-    let mut d = frame.to_vec();
-    d.resize(d.len().max(60), 0);
-    let f = fcs(&d);
-    let mut w = vec![0x55; 7];
-    w.push(0xd5);
-    w.extend_from_slice(&d);
-    w.extend_from_slice(&f);
-    w
-}
 
 fn frame(r: &mut impl Rng, len: usize) -> Vec<u8> {
     (0..len).map(|_| r.gen()).collect()
@@ -206,12 +191,12 @@ fn net_rgmii_phy_reset_comes_first_then_mdio_reads_the_link() {
     });
     assert!((15..=17).contains(&low), "PHY reset held low {low} cycles");
     assert!(!mdc_before_ready, "no MDIO while the PHY resets");
-    assert_eq!(phy.mdio_reads, 0);
+    assert_eq!(phy.mdio.reads, 0);
     phy.run(&mut m, 2 * (64 * 8 + 64));
-    assert!(phy.mdio_reads >= 1, "the PHY at address 1 was read");
+    assert!(phy.mdio.reads >= 1, "the PHY at address 1 was read");
     assert_eq!(m.bmsr(), 0x796d);
     assert_eq!(m.link_up(), 1);
-    phy.bmsr = 0x7969;
+    phy.mdio.bmsr = 0x7969;
     phy.run(&mut m, 2 * (64 * 8 + 64));
     assert_eq!(m.link_up(), 0, "link down follows BMSR");
     // a core reset takes the PHY through its reset again
