@@ -14,7 +14,7 @@
 //! | `card_proxy` | sim, core | `clock` | [`Card`], QEMU proxy build |
 //! | `card_q32k` | sim | `clock` | [`Card`] allowing queues of 32768 (queue-size tests) |
 //! | `virtio_card` | sim | `clock` | [`VirtioCard`]: the card core with the net device on function 0 and the blk device on function 1; frame ports and storage port served from Rust |
-//! | `virtio_card_bram` | core | `clock` | [`VirtioCardBram`]: the same with the 128 KiB block-RAM disk, as the board carries it |
+//! | `virtio_card_bram` | core | `clock` | [`VirtioCardBram`]: the same with the 128 KiB block-RAM disk and the net device's board build (two queue pairs, `NetConfig::board`), as the board carries it |
 //! | `blk_device` | sim, core | `clock` | [`BlkDeviceBram`]: the virtio-blk device and its 128 KiB block-RAM store (device tests) |
 //! | `blk_device_ro` | sim | `clock` | [`BlkDeviceBram`], read-only build (`BlkConfig::read_only`, VIRTIO_BLK_F_RO): the same ports as `blk_device` |
 //! | `net_device` | sim | `clock` | [`NetDevice`]: the virtio-net device, default build (device tests) |
