@@ -104,24 +104,34 @@ fn net_rgmii_rx_er_and_a_bad_fcs_across_the_pads_fail_the_frame_and_the_next_pas
 #[test]
 fn net_rgmii_a_receive_clock_far_too_fast_overflows_the_crossing_and_no_frame_passes_with_a_hole() {
     let mut r = rng("net_rgmii_overflow");
-    let mut m = mac();
-    // 5 % fast: a 1514-byte frame brings ~75 bytes more than the core reads in its time,
-    // more than the 16-entry crossing holds; a 60-byte frame brings 3 and fits
-    let mut phy = RgmiiPhy::new(CORE_HALF, 3800, 1, 0x796d);
-    let long = frame(&mut r, 1514);
-    let short = frame(&mut r, 60);
-    phy.send(&on_wire(&long), None);
-    // a long idle gap so the crossing drains before the short frame
-    for _ in 0..4 {
-        phy.send(&[], None);
+    // 2.5-6 % fast: a 1514-byte frame brings 40-90 bytes more than the core reads in its
+    // time, more than the 16-entry crossing holds; a 60-byte frame brings at most 5 and fits.
+    // Several clock ratios and lengths, so the overflow also hits the frame's last bytes and
+    // its end marker.
+    for (i, rx_half) in [3800u64, 3777, 3811, 3850, 3903, 3761].iter().enumerate() {
+        let mut m = mac();
+        let mut phy = RgmiiPhy::new(CORE_HALF, *rx_half, 1, 0x796d);
+        let long = frame(&mut r, 1500 + 3 * i);
+        let short = frame(&mut r, 60);
+        phy.send(&on_wire(&long), None);
+        // a long idle gap so the crossing drains before the short frame
+        for _ in 0..4 {
+            phy.send(&[], None);
+        }
+        phy.send(&on_wire(&short), None);
+        let got = collect_rx(&mut m, &mut phy, 2, 20_000);
+        assert!(
+            m.rx_overflows() >= 1,
+            "rx {rx_half} ps: the crossing counted its overflow"
+        );
+        assert_eq!(got.len(), 2, "rx {rx_half} ps: both frames end: {got:?}");
+        assert!(
+            got[0].1,
+            "rx {rx_half} ps: the long frame lost bytes and is marked bad"
+        );
+        assert!(!got[1].1, "rx {rx_half} ps: the short frame passes");
+        assert_eq!(got[1].0, short);
     }
-    phy.send(&on_wire(&short), None);
-    let got = collect_rx(&mut m, &mut phy, 2, 20_000);
-    assert!(m.rx_overflows() >= 1, "the crossing counted its overflow");
-    assert_eq!(got.len(), 2, "both frames end: {got:?}");
-    assert!(got[0].1, "the long frame lost bytes and is marked bad");
-    assert!(!got[1].1, "the short frame passes");
-    assert_eq!(got[1].0, short);
 }
 
 #[test]
@@ -254,4 +264,36 @@ fn net_eth_echo_board_top_sends_every_good_frame_back_unchanged_and_drops_bad_on
     assert_eq!(led >> 3 & 1, 0, "led 3 lit: PHY out of reset");
     assert_eq!(led >> 2 & 1, 0, "led 2 lit: one bad frame toggled it");
     assert_eq!(led >> 1 & 1, 1, "led 1 dark: four echoes toggled it back");
+}
+
+#[test]
+fn net_rgmii_a_core_reset_in_the_middle_of_a_frame_empties_the_crossing_and_the_next_frames_pass() {
+    let mut r = rng("net_rgmii_reset");
+    for cut in [200u64, 700, 1300] {
+        let mut m = mac();
+        let mut phy = RgmiiPhy::new(CORE_HALF, 3999, 1, 0x796d);
+        let long = frame(&mut r, 1514);
+        phy.send(&on_wire(&long), None);
+        // `cut` cycles into the frame, a short core reset (the PHY's clock keeps running)
+        phy.run(&mut m, cut);
+        m.set_reset(1);
+        phy.run(&mut m, 2);
+        m.set_reset(0);
+        let next: Vec<Vec<u8>> = (0..3).map(|_| frame(&mut r, 100)).collect();
+        for f in &next {
+            phy.send(&on_wire(f), None);
+        }
+        // whatever is left of the cut frame comes without a preamble and is dropped; the
+        // frames after it arrive whole and good
+        let got = collect_rx(&mut m, &mut phy, 3, 20_000);
+        let good: Vec<&Vec<u8>> = got.iter().filter(|g| !g.1).map(|g| &g.0).collect();
+        assert_eq!(
+            good.len(),
+            3,
+            "cut at {cut}: three good frames after the reset: {got:?}"
+        );
+        for (g, f) in good.iter().zip(&next) {
+            assert_eq!(*g, f, "cut at {cut}: every byte");
+        }
+    }
 }

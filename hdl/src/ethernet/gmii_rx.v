@@ -19,7 +19,10 @@ initial begin
 end
 // crc8(c, d): the CRC-32 function, prepended from ethernet/mod.rs (CRC8_FN)
 wire [7:0] out_b = dl[7:0];            // the byte leaving the four-byte delay: a data byte
-wire good_end = (dl_n == 3'd4) & (dl == ~crc) & ~bad & (len >= 11'd60) & (len <= MAXD);
+// RX_ER on the byte time that ends the frame (DV low) also fails it: the RGMII crossing marks
+// a lost byte on the next entry it writes, which can be the end (carrier extension, the other
+// meaning of RX_ER with DV low, belongs to half duplex, which this MAC does not do)
+wire good_end = (dl_n == 3'd4) & (dl == ~crc) & ~bad & ~r_er & (len >= 11'd60) & (len <= MAXD);
 always @(posedge clock) begin
   r_ce <= gmii_ce;
   if (gmii_ce) begin

@@ -14,14 +14,21 @@
 //! | `rgmii_tx_clk`, `rgmii_tx_ctl`, `rgmii_txd[3:0]` | out | `clock` | to the PHY pads |
 //! | `rgmii_rx_clk`, `rgmii_rx_ctl`, `rgmii_rxd[3:0]` | in | `rgmii_rx_clk` | from the PHY pads (the clock is a second clock domain) |
 //! | `gmii_rxd[7:0]`, `gmii_rx_dv`, `gmii_rx_er`, `gmii_ce` | out | `clock` | to [`super::EthGmiiRx`]: a byte time whenever `gmii_ce` is high |
-//! | `rx_overflows` | out | `clock` | times the crossing lost a byte (its FIFO full) |
+//! | `rx_overflows` | out | `clock` | overflow episodes seen (bytes lost because the FIFO was full) |
 //!
 //! What crosses: every byte with RX_DV high, and the first byte time after the frame with RX_DV
 //! low (so the receiver sees each frame end however the two clocks drift); idle bytes between
 //! frames are not written. The two clocks are both 125 MHz +- 100 ppm, so the FIFO holds a few
 //! entries at most; the gap between frames (at least 12 byte times) drains it. If it is ever
-//! full, the byte is lost, the next entry written carries RX_ER, and so the frame fails its
-//! verdict in [`super::EthGmiiRx`]: never a frame with a hole passed as good.
+//! full, the byte is lost and the write side keeps trying until an entry marked RX_ER is
+//! written (the end marker itself, if the frame ended meanwhile), so the frame always ends and
+//! fails its verdict in [`super::EthGmiiRx`]: never a frame with a hole passed as good, never
+//! two frames run together. `rx_overflows` counts overflow episodes the core clock sees (a
+//! one-cycle episode between two core edges can be missed).
+//!
+//! Reset: only the read side resets, by jumping its pointer to the (synchronised) write
+//! pointer; the write pointer runs on. So a core reset empties the crossing even while the PHY
+//! is in reset and its clock stopped.
 //!
 //! Latency: transmit, one core cycle in the output cell; receive, the input cell, one register,
 //! the crossing (two or three core cycles) and the output register.

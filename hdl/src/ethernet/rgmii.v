@@ -24,8 +24,10 @@ initial begin
 end
 wire [4:0] wbin_n = wbin + 5'd1;
 wire full = (wgray == {~rgray_s[4:3], rgray_s[2:0]});
-// every byte of a frame, and the first idle byte time after it (the end marker)
-wire put = a_dv | a_dv1;
+// every byte of a frame, and the first idle byte time after it (the end marker); after a
+// lost entry, keep trying, so the entry marked RX_ER is written (as the end marker, if the
+// frame has ended by then) as soon as there is room: the frame always ends and always fails
+wire put = a_dv | a_dv1 | ovf;
 always @(posedge rgmii_rx_clk) begin
   rrst <= {rrst[0], reset};
   a_d <= {rx_hi, rx_lo};
@@ -34,11 +36,10 @@ always @(posedge rgmii_rx_clk) begin
   a_dv1 <= a_dv;
   rgray_m <= rgray;
   rgray_s <= rgray_m;
-  if (rrst[1]) begin
-    wbin <= 5'h0;
-    wgray <= 5'h0;
-    ovf <= 1'b0;
-  end else if (put) begin
+  // the write pointer is never reset: the read side catches up with it instead (below), so
+  // a reset works whether or not the PHY's clock runs
+  if (rrst[1]) ovf <= 1'b0;
+  else if (put) begin
     if (full) ovf <= 1'b1;
     else begin
       mem[wbin[3:0]] <= {a_dv, (a_er & a_dv) | ovf, a_d};
@@ -59,6 +60,8 @@ initial begin
   gmii_rxd = 8'h0; gmii_rx_dv = 1'b0; gmii_rx_er = 1'b0; gmii_ce = 1'b0;
 end
 wire [4:0] rbin_n = rbin + 5'd1;
+// the write pointer in binary, for the reset below
+wire [4:0] wbin_s = {wgray_s[4], wgray_s[4] ^ wgray_s[3], ^wgray_s[4:2], ^wgray_s[4:1], ^wgray_s[4:0]};
 wire empty = (rgray == wgray_s);
 wire [9:0] head = mem[rbin[3:0]];
 always @(posedge clock) begin
@@ -69,8 +72,10 @@ always @(posedge clock) begin
   ovf_d <= ovf_s;
   gmii_ce <= 1'b0;
   if (reset) begin
-    rbin <= 5'h0;
-    rgray <= 5'h0;
+    // empty: the read pointer jumps to the write pointer (bytes of a frame cut by the reset
+    // that arrive after it start without a preamble, and the receiver drops them)
+    rbin <= wbin_s;
+    rgray <= wgray_s;
     n_ovf <= 32'h0;
   end else begin
     if (ovf_s & ~ovf_d) n_ovf <= n_ovf + 32'd1;
