@@ -14,6 +14,7 @@
 //! | `card_proxy` | sim, core | `clock` | [`Card`], QEMU proxy build |
 //! | `card_q32k` | sim | `clock` | [`Card`] allowing queues of 32768 (queue-size tests) |
 //! | `virtio_card` | sim | `clock` | [`VirtioCard`]: the card core with the net device on function 0 and the blk device on function 1; frame ports and storage port served from Rust |
+//! | `virtio_card_proxy` | sim | `clock` | [`VirtioCard`] in the QEMU proxy build (32-bit BAR0, no MSI-X, a 16 MiB disk: [`VirtioCard::for_qemu_proxy`]): what `cargo xtask demo` attaches to a Linux guest |
 //! | `virtio_card_bram` | core | `clock` | [`VirtioCardBram`]: the same with the 128 KiB block-RAM disk and the net device's board build (two queue pairs, `NetConfig::board`), as the board carries it |
 //! | `blk_device` | sim, core | `clock` | [`BlkDeviceBram`]: the virtio-blk device and its 128 KiB block-RAM store (device tests) |
 //! | `blk_device_ro` | sim | `clock` | [`BlkDeviceBram`], read-only build (`BlkConfig::read_only`, VIRTIO_BLK_F_RO): the same ports as `blk_device` |
@@ -196,6 +197,15 @@ pub fn all() -> Vec<Top> {
             core: false,
             describe: "the card core with the virtio-blk device on function 1 (its storage port served from Rust)",
             verilog: emit::<VirtioCard>,
+        },
+        Top {
+            name: "virtio_card_proxy",
+            kind: Kind::Sim,
+            clock: "clock",
+            reset: Some(("reset", true)),
+            core: false,
+            describe: "the card with net and blk in the QEMU proxy build (32-bit BAR0, no MSI-X, 16 MiB disk): the Linux guest's card",
+            verilog: || emit_block(VirtioCard::for_qemu_proxy()),
         },
         Top {
             name: "virtio_card_bram",

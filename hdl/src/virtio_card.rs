@@ -170,6 +170,27 @@ impl VirtioCard {
     }
 }
 
+impl VirtioCard {
+    /// Sectors of the proxy build's disk: 16 MiB, room for a file system and its files
+    /// (the 128 KiB of the board's block-RAM disk is too small for `mkfs.ext2` and a workload).
+    pub const PROXY_DISK_SECTORS: u64 = 32768;
+
+    /// The build `cargo xtask demo` attaches to a Linux guest through QEMU's `x-pci-proxy-dev`:
+    /// the same RTL, with a 32-bit BAR0 and no MSI-X capability (the proxy can carry neither a
+    /// 64-bit BAR nor MSI-X, so INTx is the interrupt; `CardConfig::for_qemu_proxy`) and a
+    /// disk of [`Self::PROXY_DISK_SECTORS`] served from a file.
+    pub fn for_qemu_proxy() -> Self {
+        Self::new(
+            &CardConfig::for_qemu_proxy(),
+            &NetConfig::default(),
+            &BlkConfig {
+                capacity: Self::PROXY_DISK_SECTORS,
+                ..BlkConfig::default()
+            },
+        )
+    }
+}
+
 impl Default for VirtioCard {
     fn default() -> Self {
         Self::new(

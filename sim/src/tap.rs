@@ -158,6 +158,11 @@ impl Tap {
     }
 
     /// Hand a frame to the kernel as if it had arrived on the wire.
+    /// The TAP's descriptor, for `poll`.
+    pub fn raw_fd(&self) -> std::os::fd::RawFd {
+        self.file.as_raw_fd()
+    }
+
     pub fn send(&mut self, frame: &[u8]) {
         match self.file.write(frame) {
             Ok(n) if n == frame.len() => self.sent += 1,

@@ -70,10 +70,41 @@ impl fmt::Display for Stray {
     }
 }
 
+/// Host memory that lives outside the model: a guest's RAM mapped from QEMU's memfds
+/// (`crate::attach`). Reads and writes inside it go there instead of to the sparse pages.
+pub struct Mapping {
+    pub start: u64,
+    pub len: u64,
+    /// The first byte, mapped shared and writable for `len` bytes by whoever made the mapping,
+    /// which keeps it mapped while this [`HostMemory`] uses it.
+    pub base: *mut u8,
+}
+
+/// A checker that replaces the region list: `Ok` when the card (`function`) may touch `len`
+/// bytes at `address`, otherwise what was wrong. It may read the memory it guards (rings, indirect tables).
+pub trait AccessPolicy {
+    fn check(
+        &mut self,
+        memory: &HostMemory,
+        function: u8,
+        address: u64,
+        len: u64,
+        write: bool,
+    ) -> Result<(), String>;
+
+    /// The card's write of `data` at `address` has just landed (called after the checked
+    /// write is applied, with the bytes it wrote).
+    fn written(&mut self, _function: u8, _address: u64, _data: &[u8]) {}
+}
+
 #[derive(Default)]
 pub struct HostMemory {
     pages: HashMap<u64, Box<[u8; PAGE as usize]>>,
     regions: Vec<Region>,
+    /// Memory mapped from outside (see [`Mapping`]).
+    pub mappings: Vec<Mapping>,
+    /// When set, decides every card access instead of [`HostMemory::allow`]'s regions.
+    pub policy: Option<Box<dyn AccessPolicy>>,
     /// Panic on a stray access (default); when false, strays are only recorded.
     pub lenient: bool,
     /// Every stray access seen.
@@ -118,6 +149,27 @@ impl HostMemory {
 
     /// Check a card access; panics (or records, when lenient) if it is stray.
     pub fn check(&mut self, function: u8, address: u64, len: u64, write: bool) -> bool {
+        if let Some(mut p) = self.policy.take() {
+            let verdict = p.check(self, function, address, len, write);
+            self.policy = Some(p);
+            return match verdict {
+                Ok(()) => true,
+                Err(why) => {
+                    let stray = Stray {
+                        write,
+                        address,
+                        len,
+                        function,
+                        nearest: Some(why),
+                    };
+                    if !self.lenient {
+                        panic!("{stray}");
+                    }
+                    self.strays.push(stray);
+                    false
+                }
+            };
+        }
         if self.allowed(address, len, write) {
             return true;
         }
@@ -145,8 +197,29 @@ impl HostMemory {
         false
     }
 
+    /// Tell the policy, if any, what a card write just put at `address`.
+    pub fn written(&mut self, function: u8, address: u64, data: &[u8]) {
+        if let Some(p) = self.policy.as_mut() {
+            p.written(function, address, data);
+        }
+    }
+
+    /// The mapping that holds all of `len` bytes at `address`, and the offset in it.
+    pub fn mapped(&self, address: u64, len: usize) -> Option<(&Mapping, usize)> {
+        self.mappings.iter().find_map(|m| {
+            let off = address.checked_sub(m.start)?;
+            (off.checked_add(len as u64)? <= m.len).then_some((m, off as usize))
+        })
+    }
+
     /// Host-side read (the driver's view, not checked).
     pub fn read(&self, address: u64, out: &mut [u8]) {
+        if let Some((m, off)) = self.mapped(address, out.len()) {
+            // SAFETY: the mapping is valid for `len` bytes (Mapping's contract) and the range
+            // lies inside it; the guest may write it concurrently, as DMA races a CPU anyway.
+            unsafe { std::ptr::copy_nonoverlapping(m.base.add(off), out.as_mut_ptr(), out.len()) };
+            return;
+        }
         for (k, b) in out.iter_mut().enumerate() {
             let a = address.wrapping_add(k as u64);
             *b = self
@@ -164,6 +237,11 @@ impl HostMemory {
 
     /// Host-side write (the driver's view, not checked).
     pub fn write(&mut self, address: u64, data: &[u8]) {
+        if let Some((m, off)) = self.mapped(address, data.len()) {
+            // SAFETY: as in `read`.
+            unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), m.base.add(off), data.len()) };
+            return;
+        }
         for (k, b) in data.iter().enumerate() {
             let a = address.wrapping_add(k as u64);
             self.pages

@@ -29,7 +29,7 @@ pub mod traffic;
 pub mod virtio;
 
 use crate::mac_side::MacSide;
-use crate::models::{Card, CardProxy, CardQ32k, VirtioCard};
+use crate::models::{Card, CardProxy, CardQ32k, VirtioCard, VirtioCardProxy};
 use crate::tlp::{bdf, from_beats, Beat, CplStatus, Kind, Malformed, Tlp};
 pub use device::Device;
 pub use dma::DmaService;
@@ -43,8 +43,10 @@ pub use store::FileStore;
 /// with its storage port served by a [`FileStore`] and its frame ports by a [`MacSide`]. The
 /// host model's sides, clients and devices are unused with it (but `clients[0].idle`, which
 /// shows the DMA engine's `dma_idle`).
-pub struct VirtioCardHost {
-    pub m: VirtioCard,
+/// `M` is the Verilated top: `VirtioCard` (the tests' build) or `VirtioCardProxy` (the build
+/// `cargo xtask demo` attaches to a Linux guest).
+pub struct VirtioCardHost<M = VirtioCard> {
+    pub m: M,
     pub store: FileStore,
     /// The net device's MAC side (frames out and in, loopback, TAP).
     pub mac: MacSide,
@@ -55,11 +57,24 @@ pub struct VirtioCardHost {
     rng: rand_chacha::ChaCha8Rng,
 }
 
-impl VirtioCardHost {
+impl VirtioCardHost<VirtioCard> {
     pub fn new(store: FileStore) -> Self {
+        Self::with_model(VirtioCard::new(), store)
+    }
+}
+
+impl VirtioCardHost<VirtioCardProxy> {
+    /// The QEMU proxy build (32-bit BAR0, no MSI-X, a 16 MiB disk).
+    pub fn proxy(store: FileStore) -> Self {
+        Self::with_model(VirtioCardProxy::new(), store)
+    }
+}
+
+impl<M> VirtioCardHost<M> {
+    fn with_model(m: M, store: FileStore) -> Self {
         use rand::SeedableRng;
         VirtioCardHost {
-            m: VirtioCard::new(),
+            m,
             store,
             mac: MacSide::default(),
             net_link_up: true,
@@ -69,15 +84,15 @@ impl VirtioCardHost {
     }
 }
 
-impl std::ops::Deref for VirtioCardHost {
-    type Target = VirtioCard;
-    fn deref(&self) -> &VirtioCard {
+impl<M> std::ops::Deref for VirtioCardHost<M> {
+    type Target = M;
+    fn deref(&self) -> &M {
         &self.m
     }
 }
 
-impl std::ops::DerefMut for VirtioCardHost {
-    fn deref_mut(&mut self) -> &mut VirtioCard {
+impl<M> std::ops::DerefMut for VirtioCardHost<M> {
+    fn deref_mut(&mut self) -> &mut M {
         &mut self.m
     }
 }
@@ -439,7 +454,8 @@ macro_rules! card_port {
 card_port!(Card, model, model);
 card_port!(CardProxy, model, model);
 card_port!(CardQ32k, model, model);
-card_port!(VirtioCardHost, net, blk);
+card_port!(VirtioCardHost<VirtioCard>, net, blk);
+card_port!(VirtioCardHost<VirtioCardProxy>, net, blk);
 
 /// What came back for one request.
 #[derive(Debug, PartialEq, Eq)]
