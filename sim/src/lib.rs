@@ -8,6 +8,7 @@
 //! Later issues add the host-side models (PCIe root complex, host memory with its access
 //! checker, virtio drivers) beside these.
 
+pub mod attach;
 pub mod blk;
 pub mod dma_server;
 pub mod eth_wire;
