@@ -2,7 +2,9 @@
 
 mod bench;
 mod bitstream;
+mod demo;
 mod flash;
+mod guest;
 mod lint;
 mod setup;
 mod test;
@@ -26,8 +28,11 @@ struct Cli {
 enum Cmd {
     /// Install every tool the other commands need (idempotent; a second run does nothing).
     Setup,
-    /// The main job: build the heartbeat bitstream and run the Verilator library tests.
+    /// The main job: boot a Linux guest under QEMU with the simulated card attached and run
+    /// its disk and network workloads.
     Demo,
+    /// Build the Linux guest (Debian kernel + busybox initramfs) under target/ferrio/guest/.
+    Guest,
     /// Run all tests: lint, cargo tests through Verilator, and the heartbeat bitstream.
     Test,
     /// Write each top's Verilog under target/ferrio/verilog/.
@@ -100,8 +105,9 @@ fn main() -> std::process::ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Cmd::Setup => setup::setup(),
-        Cmd::Demo => test::demo(),
+        Cmd::Demo => demo::demo(),
         Cmd::Test => test::test(),
+        Cmd::Guest => guest::command(),
         Cmd::Verilog { top } => verilog::command(top.as_deref()),
         Cmd::Lint { top } => lint::command(top.as_deref()),
         Cmd::Constraints => {

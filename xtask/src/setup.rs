@@ -2,7 +2,7 @@
 //!
 //! | step | what | how it knows it is done |
 //! |---|---|---|
-//! | 1 | Debian packages (C++ compiler, make, zlib and lz4 headers for FST waves, python3-venv) | `dpkg-query` |
+//! | 1 | Debian packages (C++ compiler, make, zlib and lz4 headers for FST waves, python3-venv; QEMU and busybox for the demo's guest) | `dpkg-query` |
 //! | 2 | the venv `.venv` | `.venv/bin/python` exists |
 //! | 3 | pinned Python tools (`xtask/requirements.txt`) | a copy of the file in the venv |
 //! | 4 | pre-warmed yowasp caches (yosys and nextpnr compile to native code on first call) | a stamp in the cache |
@@ -16,7 +16,16 @@ use std::process::Command;
 use std::time::Instant;
 
 /// Debian packages ferrio needs, with the command that proves each is present.
-const DEBIAN_PACKAGES: &[&str] = &["g++", "make", "zlib1g-dev", "liblz4-dev", "python3-venv"];
+/// QEMU and busybox are the demo's (the Linux guest and its initramfs, `guest.rs`).
+const DEBIAN_PACKAGES: &[&str] = &[
+    "g++",
+    "make",
+    "zlib1g-dev",
+    "liblz4-dev",
+    "python3-venv",
+    "qemu-system-x86",
+    "busybox-static",
+];
 const REQUIREMENTS: &str = include_str!("../requirements.txt");
 
 /// What a command needs.
@@ -33,7 +42,11 @@ fn say(step: usize, total: usize, text: &str) {
 }
 
 fn missing_debian_packages() -> Vec<&'static str> {
-    DEBIAN_PACKAGES
+    missing(DEBIAN_PACKAGES)
+}
+
+fn missing<'a>(packages: &[&'a str]) -> Vec<&'a str> {
+    packages
         .iter()
         .copied()
         .filter(|p| {
@@ -104,6 +117,17 @@ pub fn ensure(need: Need) -> Result<()> {
     }
     println!("[setup] some tools are missing; installing them first");
     install(need)
+}
+
+/// Make sure the Debian `packages` a single command needs (beyond `cargo xtask setup`'s own) are
+/// installed; quiet when they already are.
+pub fn ensure_debian(packages: &[&str]) -> Result<()> {
+    let missing = missing(packages);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    println!("[setup] Debian packages: installing {}", missing.join(" "));
+    apt_install(&missing)
 }
 
 /// `cargo xtask setup`.
