@@ -256,6 +256,13 @@ pub fn run(o: &Options) -> anyhow::Result<Report> {
         }
         start.elapsed() > o.timeout
     });
+    // A closed proxy socket usually means QEMU is exiting (the guest powered off): give it
+    // a moment to say how, then stop it.
+    let waited = Instant::now();
+    while qemu_done.is_none() && waited.elapsed() < Duration::from_secs(5) {
+        qemu_done = qemu.try_wait().ok().flatten();
+        std::thread::sleep(Duration::from_millis(20));
+    }
     if qemu_done.is_none() {
         let _ = qemu.kill();
         let _ = qemu.wait();

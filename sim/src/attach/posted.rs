@@ -109,11 +109,11 @@ impl Rings {
     /// Follow the driver along `queue`'s descriptor ring: every chain made available since
     /// the last scan is posted.
     pub fn scan(&mut self, memory: &HostMemory, function: u8, queue: u16) {
-        self.scans += 1;
         let f = &mut self.f[function as usize & 1];
         let Some(q) = f.queues.get_mut(&queue) else {
             return;
         };
+        self.scans += 1;
         let n = q.ring.size as usize;
         if n == 0 {
             return;
@@ -175,24 +175,26 @@ impl Rings {
         }
     }
 
-    /// The card wrote `data` at `address`: used elements written into a descriptor ring
-    /// retire their buffers.
-    pub fn written(&mut self, function: u8, address: u64, data: &[u8]) {
+    /// The card wrote `len` bytes at `address` (now in `memory`): a used element whose flags
+    /// were in the write (the device writes them last, PQ-9) retires its buffer.
+    pub fn written(&mut self, memory: &HostMemory, function: u8, address: u64, len: u64) {
         let f = &mut self.f[function as usize & 1];
-        let end = address + data.len() as u64;
+        let end = address + len;
         let mut retire = Vec::new();
         for (&qi, q) in &f.queues {
             let (s, l) = (q.ring.desc, 16 * q.ring.size as u64);
             if end <= s || address >= s + l {
                 continue;
             }
-            // Whole slots inside the write (the ring is 16-byte aligned, PQ-3).
-            let mut slot = address.max(s).next_multiple_of(16);
-            while slot + 16 <= end.min(s + l) {
-                let off = (slot - address) as usize;
-                let (_, _, id, flags) = desc_at(&data[off..off + 16]);
-                if (flags & F_AVAIL != 0) == (flags & F_USED != 0) {
-                    retire.push((qi, id));
+            // Every slot whose flags field (bytes 14-15) the write touched.
+            let first = s + (address.max(s) - s) / 16 * 16;
+            let mut slot = first;
+            while slot < end.min(s + l) {
+                if slot + 14 < end && slot + 16 > address {
+                    let (_, _, id, flags) = desc_at(&memory.read_vec(slot, 16));
+                    if (flags & F_AVAIL != 0) == (flags & F_USED != 0) {
+                        retire.push((qi, id));
+                    }
                 }
                 slot += 16;
             }
@@ -258,8 +260,8 @@ impl AccessPolicy for Checker {
         Ok(())
     }
 
-    fn written(&mut self, function: u8, address: u64, data: &[u8]) {
-        self.0.borrow_mut().written(function, address, data);
+    fn written(&mut self, memory: &HostMemory, function: u8, address: u64, len: u64) {
+        self.0.borrow_mut().written(memory, function, address, len);
     }
 }
 
@@ -359,8 +361,7 @@ mod tests {
         // The device completes buffer 1 first: its used element lands in slot 0, over
         // buffer 0's descriptor (AVAIL = USED = the wrap counter).
         desc(&mut m, 0x1000, 0, 512, 1, F_AVAIL | F_USED);
-        let used = m.read_vec(0x1000, 16);
-        c.written(0, 0x1000, &used);
+        c.written(&m, 0, 0x1008, 8);
         assert!(
             c.check(&m, 0, 0x21000, 8, true).is_err(),
             "buffer 1 was retired"

@@ -71,6 +71,11 @@ fn print(r: &Report, out: &std::path::Path) -> String {
     );
     let _ = writeln!(
         s,
+        "  access checker: {} accesses allowed, {} buffers seen posted and {} retired, {} ring scans",
+        c.checked, c.posted, c.retired, c.scans
+    );
+    let _ = writeln!(
+        s,
         "  blk storage operations: {} read, {} write, {} flush, {} write-zeroes",
         r.store_ops[0], r.store_ops[1], r.store_ops[2], r.store_ops[3]
     );
@@ -92,12 +97,16 @@ fn print(r: &Report, out: &std::path::Path) -> String {
         "  interrupts: INTx asserted {} times by net, {} by blk; {} kicks",
         c.intx_asserts[0], c.intx_asserts[1], c.kicks
     );
+    let busy = r.wall.saturating_sub(c.waiting).as_secs_f64();
     let _ = writeln!(
         s,
-        "  simulated cycles: {} ({:.3} s of card time at 125 MHz); wall time {:.1} s",
+        "  simulated cycles: {} ({:.3} s of card time at 125 MHz); wall time {:.1} s: {:.1} s waiting for QEMU or the network, {:.1} s simulating and bridging ({:.0} k cycles/s)",
         c.cycles,
         c.cycles as f64 / 125e6,
-        r.wall.as_secs_f64()
+        r.wall.as_secs_f64(),
+        c.waiting.as_secs_f64(),
+        busy,
+        c.cycles as f64 / busy.max(1e-9) / 1e3
     );
     let _ = writeln!(s, "  stopped: {}", r.stopped_because);
     let _ = writeln!(

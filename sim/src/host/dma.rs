@@ -173,7 +173,6 @@ impl DmaService {
                 memory.check((t.requester & 7) as u8, start, len, true);
                 memory.bytes_written += len;
                 // Apply enabled bytes only.
-                let mut landed = Vec::new();
                 for (i, dw) in t.data.iter().enumerate() {
                     let be = if i == 0 {
                         t.first_be
@@ -186,12 +185,11 @@ impl DmaService {
                     for (j, b) in bytes.iter().enumerate() {
                         if be & (1 << j) != 0 {
                             memory.write(address + 4 * i as u64 + j as u64, &[*b]);
-                            landed.push(*b);
                         }
                     }
                 }
                 if memory.policy.is_some() {
-                    memory.written((t.requester & 7) as u8, start, &landed);
+                    memory.written((t.requester & 7) as u8, start, len);
                 }
                 true
             }

@@ -92,9 +92,8 @@ pub trait AccessPolicy {
         write: bool,
     ) -> Result<(), String>;
 
-    /// The card's write of `data` at `address` has just landed (called after the checked
-    /// write is applied, with the bytes it wrote).
-    fn written(&mut self, _function: u8, _address: u64, _data: &[u8]) {}
+    /// The card's write of `len` bytes at `address` has just landed in `memory`.
+    fn written(&mut self, _memory: &HostMemory, _function: u8, _address: u64, _len: u64) {}
 }
 
 #[derive(Default)]
@@ -198,9 +197,10 @@ impl HostMemory {
     }
 
     /// Tell the policy, if any, what a card write just put at `address`.
-    pub fn written(&mut self, function: u8, address: u64, data: &[u8]) {
-        if let Some(p) = self.policy.as_mut() {
-            p.written(function, address, data);
+    pub fn written(&mut self, function: u8, address: u64, len: u64) {
+        if let Some(mut p) = self.policy.take() {
+            p.written(self, function, address, len);
+            self.policy = Some(p);
         }
     }
 
