@@ -8,8 +8,10 @@
 //! | 3 | the bridge `ferrio-attach`, with the `virtio_card_proxy` Verilator model | `cargo build` |
 //! | 4 | the run: QEMU boots the guest with the card as function 0 (net) and 1 (blk) of slot 3; the guest's init formats, fills and checks the disk, pings the peer and downloads 10 MiB over TCP | the guest's console live (`guest | ...`), then the report |
 //!
-//! Everything of the run is kept under `target/ferrio/attach/`: `console.log`, `bridge.log`
-//! (the first proxy accesses, traced), `qemu-stderr.log`, `qemu-command.txt`, `report.txt`.
+//! Every run keeps its own directory, `target/ferrio/attach/run-<date>-<time>/` (and
+//! `target/ferrio/attach/latest` points at the newest): `console.log`, `bridge.log` (the first
+//! 20,000 proxy accesses, traced), `qemu-stderr.log`, `qemu-command.txt`, `report.txt` and the
+//! disk image the guest formatted, `disk.img`.
 //! It needs root: apt for the packages, and a TAP interface in a network namespace for the
 //! net peer.
 
@@ -45,6 +47,15 @@ pub fn demo() -> Result<()> {
         "== ferrio demo 4/4: booting Linux {} under QEMU (TCG) with the simulated card attached",
         g.kernel_version
     );
+    let stamp = Command::new("date").arg("+%Y%m%d-%H%M%S").output()?;
+    let run_dir = attach_dir().join(format!(
+        "run-{}",
+        String::from_utf8_lossy(&stamp.stdout).trim()
+    ));
+    std::fs::create_dir_all(&run_dir)?;
+    let latest = attach_dir().join("latest");
+    let _ = std::fs::remove_file(&latest);
+    std::os::unix::fs::symlink(run_dir.file_name().unwrap(), &latest)?;
     let bin = tools::root()
         .join("target")
         .join("debug")
@@ -56,18 +67,19 @@ pub fn demo() -> Result<()> {
         .arg("--initramfs")
         .arg(&g.initramfs)
         .arg("--out")
-        .arg(attach_dir())
+        .arg(&run_dir)
         .status()?;
+    let report = run_dir.join("report.txt");
     println!(
         "== ferrio demo: {} in {:.0} s (report: {})",
         if status.success() { "PASSED" } else { "FAILED" },
         start.elapsed().as_secs_f64(),
-        attach_dir().join("report.txt").display()
+        report.display()
     );
     if !status.success() {
         bail!(
-            "the guest did not pass (see {} and console.log beside it)",
-            attach_dir().join("report.txt").display()
+            "the guest did not pass: see {} and the logs beside it",
+            report.display()
         );
     }
     Ok(())

@@ -314,16 +314,42 @@ pub fn run(o: &Options) -> anyhow::Result<Report> {
             fail(&mut report, why)
         }
         Some(r) => {
-            for want in ["packed=yes", "blk=PASS", "net=PASS"] {
-                if !r.split_whitespace().any(|w| w == want) {
-                    fail(
-                        &mut report,
-                        format!(
-                            "the guest reported `{r}`, not {want} (console: {})",
-                            console_path.display()
-                        ),
-                    );
+            // Name the first thing that went wrong in the guest's own words.
+            let why = |prefix: &str| {
+                report
+                    .guest_lines
+                    .iter()
+                    .find(|l| l.starts_with(prefix))
+                    .cloned()
+                    .unwrap_or_else(|| prefix.to_string())
+            };
+            let bound = |driver: &str| {
+                report
+                    .guest_lines
+                    .iter()
+                    .any(|l| l.starts_with("virtio ") && l.contains(&format!("driver={driver}")))
+            };
+            let words: Vec<&str> = r.split_whitespace().collect();
+            let mut problems = Vec::new();
+            if !words.contains(&"packed=yes") {
+                problems.push("packed rings were not negotiated (RING_PACKED missing)".to_string());
+            }
+            for (dev, driver) in [("blk", "virtio_blk"), ("net", "virtio_net")] {
+                if !words.contains(&format!("{dev}=PASS").as_str()) {
+                    if bound(driver) {
+                        problems.push(why(&format!("{dev}=FAIL")));
+                    } else {
+                        problems.push(format!("the {driver} driver did not bind"));
+                    }
                 }
+            }
+            if !problems.is_empty() {
+                let text = format!(
+                    "{} (console: {})",
+                    problems.join("; "),
+                    console_path.display()
+                );
+                fail(&mut report, text);
             }
         }
     }
