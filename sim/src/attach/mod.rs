@@ -361,6 +361,9 @@ pub fn run(o: &Options) -> anyhow::Result<Report> {
         );
         fail(&mut report, why);
     }
+    for p in &kick_paths {
+        let _ = fs::remove_file(p);
+    }
     report.passed = report.failure.is_none();
     Ok(report)
 }
