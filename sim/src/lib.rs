@@ -5,8 +5,10 @@
 //! `FifoLut`, `FifoBram`, `BramSdp`, `HeartbeatSim`) with `set_<port>` / `<port>()` per port,
 //! and the shared [`Model`] operations (`tick`, `reset`, waves) through `Deref`.
 //!
-//! Later issues add the host-side models (PCIe root complex, host memory with its access
-//! checker, virtio drivers) beside these.
+//! Beside them: the host-side models ([`host`]: PCIe root complex, host memory with its access
+//! checker, virtio drivers), the devices' surroundings ([`blk`], [`net`], [`mac_side`], [`tap`],
+//! [`rgmii_phy`]), and [`attach`], which lets a Linux guest under QEMU drive the card
+//! (`ferrio-attach`, `cargo xtask demo`).
 
 pub mod attach;
 pub mod blk;
