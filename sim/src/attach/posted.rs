@@ -25,11 +25,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-const F_NEXT: u16 = 1;
-const F_WRITE: u16 = 2;
-const F_INDIRECT: u16 = 4;
-const F_AVAIL: u16 = 1 << 7;
-const F_USED: u16 = 1 << 15;
+use crate::host::ring::{F_AVAIL, F_INDIRECT, F_NEXT, F_USED, F_WRITE};
 
 /// One enabled queue's ring addresses.
 #[derive(Clone, Copy, Debug, Default)]
@@ -272,13 +268,10 @@ mod tests {
 
     const RAM: u64 = 0x10_0000;
 
+    use crate::host::ring::DriverRing;
+
     fn desc(m: &mut HostMemory, at: u64, addr: u64, len: u32, id: u16, flags: u16) {
-        let mut b = [0u8; 16];
-        b[0..8].copy_from_slice(&addr.to_le_bytes());
-        b[8..12].copy_from_slice(&len.to_le_bytes());
-        b[12..14].copy_from_slice(&id.to_le_bytes());
-        b[14..16].copy_from_slice(&flags.to_le_bytes());
-        m.write(at, &b);
+        DriverRing::write_desc(m, at, addr, len, id, flags);
     }
 
     /// Guest RAM of 1 MiB at 0 with one queue of 4 descriptors: buffer 0 (one device-writable

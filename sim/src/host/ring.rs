@@ -166,7 +166,8 @@ impl DriverRing {
         f
     }
 
-    fn write_desc(memory: &mut HostMemory, at: u64, addr: u64, len: u32, id: u16, flags: u16) {
+    /// One packed descriptor (PQ-3's layout) written at `at`.
+    pub fn write_desc(memory: &mut HostMemory, at: u64, addr: u64, len: u32, id: u16, flags: u16) {
         let mut d = [0u8; 16];
         d[0..8].copy_from_slice(&addr.to_le_bytes());
         d[8..12].copy_from_slice(&len.to_le_bytes());
