@@ -74,13 +74,6 @@ impl GuestRam {
         self.regions.iter().map(|r| (r.gpa, r.size)).collect()
     }
 
-    /// Whether all of `len` bytes at `address` are guest RAM.
-    pub fn contains(&self, address: u64, len: u64) -> bool {
-        self.regions.iter().any(|r| {
-            address >= r.gpa && address as u128 + len as u128 <= r.gpa as u128 + r.size as u128
-        })
-    }
-
     fn unmap(&mut self) {
         for r in self.regions.drain(..) {
             // SAFETY: undoing our own mapping; `base - skew` is where mmap put it.
