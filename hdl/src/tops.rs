@@ -249,7 +249,7 @@ pub fn all() -> Vec<Top> {
             kind: Kind::Sim,
             clock: "clock",
             reset: Some(("reset", true)),
-            core: false,
+            core: true,
             describe: "the virtio-net device, default build (device tests)",
             verilog: || emit_block(NetDevice::new(&NetConfig::default(), false)),
         },

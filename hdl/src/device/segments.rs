@@ -174,6 +174,7 @@ reg [2:0] r_out;             // reads in flight
 reg [8:0] r_idx;
 reg [31:0] r_off;
 reg [37:0] r_left;           // bytes of the job not yet asked for
+reg r_lz;                    // r_left == 0, kept as a register: the 38-bit compare fed the flush of `racc`
 reg [63:0] r_addr;
 reg [31:0] r_rem;            // bytes left in the segment after r_off
 reg [12:0] r_plen;
@@ -184,6 +185,7 @@ reg [63:0] ro_d;
 initial begin
   for (i = 0; i < 4; i = i + 1) r_lastb[i] = 3'h0;
   rs = R_IDLE; rq_w = 2'd0; rq_r = 2'd0; r_out = 3'h0; r_idx = 9'h0; r_off = 32'h0; r_left = 38'h0;
+  r_lz = 1'b1;
   r_addr = 64'h0; r_rem = 32'h0; r_plen = 13'h0; racc = 56'h0; rcnt = 3'h0; ro_v = 1'b0; ro_d = 64'h0;
 end
 wire [37:0] r_rem38 = {6'h0, r_rem};
@@ -206,7 +208,7 @@ wire [119:0] rcomb = {64'h0, racc} | ({56'h0, rd_data & r_mask} << {rcnt, 3'b000
 wire [4:0] rsum = {2'b00, rcnt} + {1'b0, r_vb};
 wire take = ro_v & ctl$out_ready;
 wire r_beat = (r_out != 3'h0) & rd_valid & (~ro_v | ctl$out_ready);
-wire r_reads_done = (rs == R_IDLE) & (r_left == 38'h0) & (r_out == 3'h0);
+wire r_reads_done = (rs == R_IDLE) & r_lz & (r_out == 3'h0);
 wire r_flush = r_reads_done & ~ro_v & (rcnt != 3'h0);
 wire r_push = (rs == R_REQ) & rd_req_ready;
 wire r_pop = r_beat & rd_last;
@@ -218,6 +220,7 @@ always @(posedge clock) begin
     rq_w <= 2'd0;
     rq_r <= 2'd0;
     r_left <= 38'h0;
+    r_lz <= 1'b1;
     rcnt <= 3'h0;
   end else begin
     if (take) ro_v <= 1'b0;
@@ -241,7 +244,7 @@ always @(posedge clock) begin
       rcnt <= 3'h0;
     end
     case (rs)
-      R_IDLE: if ((r_left != 38'h0) & (r_out != 3'd4)) rs <= R_LOOK;
+      R_IDLE: if (~r_lz & (r_out != 3'd4)) rs <= R_LOOK;
       // the lookup of r_idx lands in ent_* a cycle after it is asked for
       R_LOOK: rs <= R_LOOK2;
       R_LOOK2: begin
@@ -260,6 +263,7 @@ always @(posedge clock) begin
       end
       R_REQ: if (rd_req_ready) begin
         r_left <= r_left - {25'h0, r_plen};
+        r_lz <= (r_left == {25'h0, r_plen});
         if (r_rem == {19'h0, r_plen}) begin
           r_idx <= r_idx + 9'd1;
           r_off <= 32'h0;
@@ -274,7 +278,10 @@ always @(posedge clock) begin
       racc <= 56'h0;
       rcnt <= 3'h0;
     end
-    if (ctl$job) r_left <= ctl$job_len;
+    if (ctl$job) begin
+      r_left <= ctl$job_len;
+      r_lz <= (ctl$job_len == 38'h0);
+    end
   end
 end
 always @(*) begin
@@ -338,6 +345,11 @@ reg [12:0] w_plen;
 reg [12:0] w_pleft;          // bytes of the current write still to send
 reg [119:0] wacc;
 reg [3:0] wcnt;
+// the bytes of the next beat (at most 8) and whether it ends the write, registered: worked out
+// from w_pleft in compares that fed the packer's beat decision (a critical path of net's
+// receive side)
+reg [3:0] w_need;
+reg w_lastb;
 // the write data leaves from a register: the packer's `need` and `can_emit` through the DMA
 // arbiter into the engine's write slice was the card-with-blk's critical path
 reg o_v;
@@ -345,12 +357,12 @@ reg [63:0] o_d;
 initial begin
   o_v = 1'b0; o_d = 64'h0;
   ws = W_IDLE; w_idx = 9'h0; w_off = 32'h0; w_left = 38'h0; w_addr = 64'h0; w_rem = 32'h0;
-  w_plen = 13'h0; w_pleft = 13'h0; wacc = 120'h0; wcnt = 4'h0;
+  w_plen = 13'h0; w_pleft = 13'h0; wacc = 120'h0; wcnt = 4'h0; w_need = 4'h0; w_lastb = 1'b0;
 end
 wire [37:0] w_rem38 = {6'h0, w_rem};
 wire [37:0] w_m1 = (w_rem38 < w_left) ? w_rem38 : w_left;
 wire [12:0] w_pl = (w_m1 > 38'd4096) ? 13'd4096 : w_m1[12:0];
-wire [3:0] need = (w_pleft >= 13'd8) ? 4'd8 : w_pleft[3:0];
+wire [3:0] need = w_need;
 wire pull = (ws == W_DATA) & ctl$src_valid & (wcnt <= 4'd7);
 wire [119:0] wcomb = wacc | (pull ? ({56'h0, ctl$src_data} << {wcnt[2:0], 3'b000}) : 120'h0);
 wire [4:0] wavail = {1'b0, wcnt} + (pull ? 5'd8 : 5'd0);
@@ -381,6 +393,9 @@ always @(posedge clock) begin
       wacc <= wrest;
       wcnt <= wavail[3:0] - need;
       w_pleft <= w_pleft - {9'h0, need};
+      // after this beat: 8 more if 16 or more were left, else what exceeds 8
+      w_need <= (w_pleft >= 13'd16) ? 4'd8 : (w_pleft[3:0] - 4'd8);
+      w_lastb <= (w_pleft <= 13'd16);
     end else if (pull) begin
       wacc <= wcomb;
       wcnt <= wavail[3:0];
@@ -407,9 +422,11 @@ always @(posedge clock) begin
         w_off <= w_off + {19'h0, w_plen};
         w_rem <= w_rem - {19'h0, w_plen};
         w_pleft <= w_plen;
+        w_need <= (w_plen >= 13'd8) ? 4'd8 : w_plen[3:0];
+        w_lastb <= (w_plen <= 13'd8);
         ws <= W_DATA;
       end
-      W_DATA: if (w_beat & (w_pleft == {9'h0, need})) begin
+      W_DATA: if (w_beat & w_lastb) begin
         if (w_rem == 32'h0) begin
           w_idx <= w_idx + 9'd1;
           w_off <= 32'h0;

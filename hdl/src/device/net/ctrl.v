@@ -33,7 +33,8 @@ wire [9:0] seg_len512 = ((seg_len[31:10] != 22'h0) | (seg_len[9] & (seg_len[8:0]
 localparam M_COLLECT = 5'd0, M_CHECK = 5'd1, M_READ = 5'd2, M_SETTLE = 5'd3, M_EXEC = 5'd4,
            M_SEEK = 5'd5, M_TAB_N = 5'd6, M_TAB = 5'd7, M_TABC = 5'd8, M_TAB2 = 5'd9,
            M_RSS_H = 5'd10, M_RSS = 5'd11, M_RSS_T = 5'd12, M_RSS_K = 5'd13, M_RSS_C = 5'd14,
-           M_ACK = 5'd15, M_ACK_D = 5'd16, M_WAITW = 5'd17, M_DONE = 5'd18, M_FAULT = 5'd19;
+           M_ACK = 5'd15, M_ACK_D = 5'd16, M_WAITW = 5'd17, M_DONE = 5'd18, M_FAULT = 5'd19,
+           M_TAB0 = 5'd20;
 reg [4:0] ms;
 // the command's first 512 readable bytes; block RAM as the table above (2 DP16KD rather than
 // 64 DPR16X4); written only in M_READ, read only after it
@@ -138,6 +139,15 @@ initial begin t_i = 4'h0; t_mc = 1'b0; end
 wire [3:0] t_cnt = t_mc ? r_mcn : r_ucn;
 wire uc_over = (n_uc[31:4] != 28'h0) | (n_uc[3] & (n_uc[2:0] != 3'h0));   // more than 8
 wire mc_over = (n_mc[31:4] != 28'h0) | (n_mc[3] & (n_mc[2:0] != 3'h0));
+// registered every cycle; M_TAB0 lets them settle after the count is read (they fed M_TAB's
+// choices, a critical path)
+reg mc_fits_r, uc_over_r, mc_over_r;
+initial begin mc_fits_r = 1'b0; uc_over_r = 1'b0; mc_over_r = 1'b0; end
+always @(posedge clock) begin
+  mc_fits_r <= mc_fits;
+  uc_over_r <= uc_over;
+  mc_over_r <= mc_over;
+end
 wire rx_cmd_ok = (cls == 8'd0) & len3 &
                  (((cmd[7:1] == 7'h0) & ctrl_rx_on) |
                   ((cmd[7:3] == 5'h0) & (cmd[2:1] != 2'b00) & (cmd[2:1] != 2'b11) & rx_extra_on));
@@ -156,6 +166,19 @@ wire mask_ok = (c_mask[15:7] == 9'h0) & ((c_mask[6:0] & (c_mask[6:0] + 7'd1)) ==
 wire [8:0] tab_end = 9'd12 + {1'b0, c_mask[6:0], 1'b0};       // 10 + 2T
 wire rss_go = (cls == 8'd4) & (cmd == 8'd1) & rss_feat_on & len_le512 & mask_ok;
 wire hcfg_go = (cls == 8'd4) & (cmd == 8'd2) & hash_report_on & len_le512;
+// the command's decode registered every cycle: word 0 and the length are final in M_SETTLE, so
+// M_EXEC reads its command's verdicts (the decode into M_EXEC's choices was a critical path)
+reg e_rx, e_addr, e_table, e_ann, e_pairs, e_rss, e_hcfg;
+reg [8:0] e_uc_end, e_tab_end;
+initial begin
+  e_rx = 1'b0; e_addr = 1'b0; e_table = 1'b0; e_ann = 1'b0; e_pairs = 1'b0; e_rss = 1'b0;
+  e_hcfg = 1'b0; e_uc_end = 9'h0; e_tab_end = 9'h0;
+end
+always @(posedge clock) begin
+  e_rx <= rx_cmd_ok; e_addr <= addr_ok; e_table <= table_go; e_ann <= ann_ok;
+  e_pairs <= pairs_ok; e_rss <= rss_go; e_hcfg <= hcfg_go;
+  e_uc_end <= uc_end[8:0]; e_tab_end <= tab_end;
+end
 // after the walk from tab_end (3 bytes) or 14 (1 byte): key_length in acc[39:32]
 wire [7:0] kl = acc[39:32];
 wire [15:0] max_tx = acc[31:16];
@@ -247,7 +270,7 @@ always @(posedge clock) begin
       M_EXEC: begin
         ms <= M_ACK;
         ack <= 8'd0;
-        if (rx_cmd_ok) begin
+        if (e_rx) begin
           case (cmd[2:0])
             3'd0: r_promisc <= (arg8 != 8'h0);
             3'd1: r_allmulti <= (arg8 != 8'h0);
@@ -256,23 +279,23 @@ always @(posedge clock) begin
             3'd4: r_nouni <= (arg8 != 8'h0);
             default: r_nobcast <= (arg8 != 8'h0);
           endcase
-        end else if (addr_ok) begin
+        end else if (e_addr) begin
           ms_pulse <= 1'b1;
           ms_val <= arg_mac;
-        end else if (ann_ok) an_pulse <= 1'b1;
-        else if (pairs_ok) begin
+        end else if (e_ann) an_pulse <= 1'b1;
+        else if (e_pairs) begin
           r_pairs <= arg16[2:0];
           r_rss <= 1'b0;     // the latest MQ-class command decides the mode (NET-42)
-        end else if (rss_go | hcfg_go) begin
+        end else if (e_rss | e_hcfg) begin
           // key_length (and RSS_CONFIG's max_tx_vq before it) first
-          s_hmode <= hcfg_go;
-          p <= hcfg_go ? 9'd14 : tab_end;
+          s_hmode <= e_hcfg;
+          p <= e_hcfg ? 9'd14 : e_tab_end;
           ret <= M_RSS_H;
           ms <= M_SEEK;
         end
-        else if (table_go) begin
+        else if (e_table) begin
           // the multicast count first
-          p <= uc_end[8:0];
+          p <= e_uc_end;
           ret <= M_TAB_N;
           ms <= M_SEEK;
         end else ack <= 8'd1;
@@ -286,10 +309,12 @@ always @(posedge clock) begin
         acc <= acc_in;
         p <= p + 9'd1;
         bc <= bc + 3'd1;
-        if (bc == 3'd3) ms <= M_TAB;
+        if (bc == 3'd3) ms <= M_TAB0;
       end
       // the multicast count read; the whole shape checked before anything is changed
-      M_TAB: if (~mc_fits) begin
+      // the shape's checks settle into registers
+      M_TAB0: ms <= M_TAB;
+      M_TAB: if (~mc_fits_r) begin
         ack <= 8'd1;
         ms <= M_ACK;
       end else begin
@@ -297,10 +322,10 @@ always @(posedge clock) begin
         p <= 9'd6;
         t_i <= 4'h0;
         t_mc <= 1'b0;
-        r_ucn <= uc_over ? 4'd8 : n_uc[3:0];
-        r_uover <= uc_over;
-        r_mcn <= mc_over ? 4'd8 : n_mc[3:0];
-        r_mover <= mc_over;
+        r_ucn <= uc_over_r ? 4'd8 : n_uc[3:0];
+        r_uover <= uc_over_r;
+        r_mcn <= mc_over_r ? 4'd8 : n_mc[3:0];
+        r_mover <= mc_over_r;
         ms <= M_TABC;
       end
       // per class the first (up to) 8 entries, from p; then the multicast class

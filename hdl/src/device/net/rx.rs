@@ -26,8 +26,8 @@
 //! | step | what happens |
 //! |---|---|
 //! | intake | each frame into the FIFO while its destination is checked (NET-32, NET-36: promiscuous passes everything; broadcast unless NOBCAST; multicast unless NOMULTI if ALLMULTI, the multicast table overflowed or the address is in it; unicast unless NOUNI if ALLUNI, the unicast table overflowed, it is the station address or in the table); kept only if it passed, is 14 to `max_frame` bytes (NET-5) and fitted |
-//! | checksum | on the way in, the 16-bit ones' complement sum of TCP/UDP over IPv4 (IHL 5, not a fragment) or IPv6, from the source address to the IP packet's end; the pseudo-header added after the frame's end |
-//! | hash stage | a cycle after the frame's end, in arrival order: the hash input by section 8.4's ladders, the Toeplitz hash a byte a cycle (NET-28), the checksum verdict, the queue |
+//! | checksum | on the way in, the 16-bit ones' complement sum of TCP/UDP over IPv4 (IHL 5, not a fragment) or IPv6, from the source address to the IP packet's end, in two registered steps a beat (mask, then sum); the pseudo-header added after the frame's end |
+//! | hash stage | a cycle after the frame's end, in arrival order: the hash input by section 8.4's ladders, the Toeplitz hash a byte a cycle (NET-28), the checksum verdict (in its first hashing cycle, two cycles after the frame's end, when the last beat's sum is in), the queue |
 //! | steer | receiveq1 until VQ_PAIRS_SET(n > 1); then by flow: a hash of the IPv4 addresses (and TCP/UDP ports) picks one of the n queues, so a flow keeps its queue (NET-40's MUST; its SHOULD, following the transmit queue, is not done); in RSS mode `indirection_table[hash & mask]`, `unclassified_queue` without a hash (NET-41) |
 //! | wait | until the queue's cached buffers hold header plus frame: with MRG_RXBUF any number of buffers, else the first alone; a frame that cannot fit the first buffer without MRG_RXBUF, or waits `rx_wait_cycles`, is dropped (counted) |
 //! | plan | the buffers used are counted (`num_buffers`, NET-15) and each one's length fixed: all full but the last (NET-16, NET-17) |

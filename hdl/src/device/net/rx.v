@@ -25,8 +25,6 @@ initial begin
   c_nseg = 7'h0; c_total = 24'h0;
 end
 wire [1:0] sk = seg_queue[2:1];
-wire [8:0] s_used = s_w[sk] - s_r[sk];
-wire [6:0] b_used = b_w[sk] - b_r[sk];
 wire [31:0] s_len = (seg_len > 32'd65535) ? 32'd65535 : seg_len;
 wire [23:0] b_total = c_total + ((seg_write) ? s_len[23:0] : 24'h0);
 wire [15:0] b_sat = b_total[15:0] | {16{b_total[23:16] != 8'h0}};
@@ -36,6 +34,15 @@ wire seg_take = seg_valid & seg_ready;
 // flushes: a device reset forgets every queue's buffers, a queue reset its queue's
 wire [1:0] qr_k = queue_reset_index[2:1];
 wire qr_rx = queue_resetting & ~queue_reset_index[0] & (queue_reset_index < 16'd8);
+// room for one more segment and buffer in each queue's cache, registered with a margin of one
+// (the state it was made from is a cycle old, and at most one came in since)
+reg [3:0] roomq;
+initial roomq = 4'h0;
+// a buffer's bytes reach `bytes` a cycle after it is cached (the sum was on the intake path)
+reg a_en;
+reg [1:0] a_k;
+reg [15:0] a_val;
+initial begin a_en = 1'b0; a_k = 2'h0; a_val = 16'h0; end
 reg [3:0] wantq;
 always @(*) for (i = 0; i < 4; i = i + 1)
   wantq[i] = ((9'd256 - (s_w[i] - s_r[i])) >= 9'd196) & ((7'd64 - (b_w[i] - b_r[i])) >= 7'd26);
@@ -50,13 +57,17 @@ initial hs = HS_IDLE;
 wire hs_free = (hs == HS_IDLE) | (hs == HS_PUSH);
 // ---- receive checksum validation (GUEST_CSUM, NET-26): the ones' complement sum of the
 // 16-bit words from the IP source address to the IP packet's end, summed as the frame streams
-// in; the pseudo-header's protocol and length are added at the end (in the hash stage, a
-// cycle after, when the first 64 bytes are in `cap`). TCP or UDP over IPv4 (IHL 5, not a
-// fragment) or IPv6 (TCP or UDP the next header) only.
+// in; the pseudo-header's protocol and length are added at the end (in the hash stage, two
+// cycles after the frame's end, when the first 64 bytes are in `cap` and the sum is whole).
+// TCP or UDP over IPv4 (IHL 5, not a fragment) or IPv6 (TCP or UDP the next header) only.
+// Two steps a beat, for the clock: the beat's words are masked to the IP packet and
+// registered (`cs_w`), then summed into `cs_acc` a cycle later.
 reg [31:0] cs_acc;
 reg [15:0] cs_end;             // frame offset of the IP packet's end
 reg cs_cand;
-initial begin cs_acc = 32'h0; cs_end = 16'h0; cs_cand = 1'b0; end
+reg [63:0] cs_w;               // the masked words of the last beat
+reg cs_wv, cs_wf;              // cs_w holds a beat; it is the frame's first summed beat
+initial begin cs_acc = 32'h0; cs_end = 16'h0; cs_cand = 1'b0; cs_w = 64'h0; cs_wv = 1'b0; cs_wf = 1'b0; end
 // at beat 2 (bytes 16-23) the version, lengths and protocol are all known
 wire cs_v4_now = (i_etype == 16'h0008) & (cap[55:52] == 4'd4);
 wire cs_v6_now = (i_etype == 16'hdd86) & (cap[55:52] == 4'd6);
@@ -69,25 +80,35 @@ wire [15:0] cs_end_now = cs_v6_now ? (16'd54 + cs_pay) : (16'd14 + cs_tot);
 wire cs_cand_now = (cs_v4_now & (cap[55:48] == 8'h45) & ~cs_frag & cs_l4_4 & (cs_tot >= 16'd28)) |
                    (cs_v6_now & ((cs_nh == 8'd6) | (cs_nh == 8'd17)) & (cs_pay <= MAXF));   // no wrap of 54 + length
 wire [15:0] cs_lo = cs_v6_now ? 16'd22 : 16'd26;
-wire [15:0] cs_e = (i_beat == 4'd2) ? cs_end_now : cs_end;
-wire [15:0] cs_base = in_frame ? i_len : 16'h0;
-reg [17:0] cs_beat;
+// beat 2 is masked at the start only: a candidate's end (42 or more) lies beyond it, and a
+// frame that is no candidate has its sum ignored
+wire [15:0] cs_e = (i_beat == 4'd2) ? 16'hffff : cs_end;
+wire [15:0] cs_base = i_len;
+reg [63:0] cs_m;
 reg [15:0] cs_o;
 always @(*) begin
-  cs_beat = 18'h0;
+  cs_m = 64'h0;
   for (i = 0; i < 4; i = i + 1) begin
     cs_o = cs_base + 16'd2 * i[15:0];
-    if ((cs_o >= cs_lo) & (cs_o < cs_e) & (in_frame & (i_beat >= 4'd2)))
-      cs_beat = cs_beat + {2'b00, rxf_data[16*i +: 8], (cs_o + 16'd1 == cs_e) ? 8'h00 : rxf_data[16*i+8 +: 8]};
+    if ((cs_o >= cs_lo) & (cs_o < cs_e))
+      cs_m[16*i +: 16] = {rxf_data[16*i +: 8], (cs_o + 16'd1 == cs_e) ? 8'h00 : rxf_data[16*i+8 +: 8]};
   end
+end
+wire [17:0] cs_beat = ({2'b00, cs_w[15:0]} + {2'b00, cs_w[31:16]}) + ({2'b00, cs_w[47:32]} + {2'b00, cs_w[63:48]});
+always @(posedge clock) begin
+  cs_wv <= beat & in_frame & (i_beat >= 4'd2);
+  cs_wf <= (i_beat == 4'd2);
+  cs_w <= cs_m;
+  if (cs_wv) cs_acc <= (cs_wf ? 32'h0 : cs_acc) + {14'h0, cs_beat};
 end
 reg [63:0] fram [0:DEPTH-1];
 reg [AW:0] wp, wp_c, rp;
-reg [17:0] meta [0:15];        // per frame {k[1:0], flen[15:0]}
+reg [15:0] meta [0:15];        // per frame: its length
 reg [3:0] mq_w, mq_r;
 reg [4:0] mq_n;
 reg in_frame;                  // inside a frame (after its first beat)
-reg i_pass, i_over;
+reg i_over;
+reg f_b, f_m, f_uc, f_mc;       // the destination (first beat): broadcast, multicast, in a unicast / multicast entry
 reg [15:0] i_len;
 reg [15:0] i_h;                // flow hash
 reg [15:0] i_etype;
@@ -96,9 +117,9 @@ reg [3:0] i_beat;              // beats seen (saturates)
 reg [31:0] n_frames, n_filter, n_nobuf, n_size;
 initial begin
   for (ii4 = 0; ii4 < DEPTH; ii4 = ii4 + 1) fram[ii4] = 64'h0;
-  for (ii5 = 0; ii5 < 16; ii5 = ii5 + 1) meta[ii5] = 18'h0;
+  for (ii5 = 0; ii5 < 16; ii5 = ii5 + 1) meta[ii5] = 16'h0;
   wp = 0; wp_c = 0; rp = 0; mq_w = 4'h0; mq_r = 4'h0; mq_n = 5'h0;
-  in_frame = 1'b0; i_pass = 1'b0; i_over = 1'b0; i_len = 16'h0; i_h = 16'h0; i_etype = 16'h0;
+  in_frame = 1'b0; f_b = 1'b0; f_m = 1'b0; f_uc = 1'b0; f_mc = 1'b0; i_over = 1'b0; i_len = 16'h0; i_h = 16'h0; i_etype = 16'h0;
   i_proto = 8'h0; i_beat = 4'h0; n_frames = 32'h0; n_filter = 32'h0; n_nobuf = 32'h0; n_size = 32'h0;
 end
 // the filter, on the first beat (destination in bytes 0-5)
@@ -113,31 +134,37 @@ always @(*) begin
     if ((i[3:0] < mc_n) & (mc_tab[48*i +: 48] == dst)) in_mc = 1'b1;
   end
 end
-wire pass_now = promisc | (is_b ? ~nobcast :
-                       is_m ? (~nomulti & (allmulti | multi_over | in_mc)) :
-                              (~nouni & (alluni | uni_over | (dst == mac) | in_uc)));
+// the filter's matches are registered on the first beat and the verdict given at the frame's
+// end (from registers: the compares fed the frame-end decision, a critical path); a frame of
+// one beat is shorter than a header and dropped for its size whatever its address
+wire i_pass = promisc | (f_b ? ~nobcast :
+                         f_m ? (~nomulti & (allmulti | multi_over | f_mc)) :
+                               (~nouni & (alluni | uni_over | f_uc)));
 wire [AW:0] in_used = wp - rp;
 wire in_full = (in_used == DEPTH);
 wire beat = rxf_valid;                      // rxf_ready is always high
 wire [15:0] len_next = (in_frame ? i_len : 16'h0) + {12'h0, rxf_bytes};
 wire over_now = (in_frame & i_over) | in_full;
-wire pass = in_frame ? i_pass : pass_now;
+wire pass = ~in_frame | i_pass;
 // the flow hash: IPv4 addresses, and ports for TCP and UDP (bytes 26-37, IHL 5 assumed: a
 // frame with options still keeps one queue per flow)
 wire ip4 = (i_etype == 16'h0008);           // 0x0800 as it sits in the word (byte 12 low)
 wire l4 = (i_proto == 8'd6) | (i_proto == 8'd17);
 wire [15:0] h3 = rxf_data[31:16] ^ rxf_data[47:32] ^ rxf_data[63:48];
 wire [15:0] h4 = rxf_data[15:0] ^ (l4 ? (rxf_data[31:16] ^ rxf_data[47:32]) : 16'h0);
-wire [15:0] h_fin = ~ip4 ? 16'h0 : (i_beat == 4'd4) ? (i_h ^ h4) : i_h;
 // mixed by a multiply (Fibonacci hashing), so flows differing in a few bits spread out
-wire [15:0] h_mix = h_fin * 16'h9e37;
+// (in the hash stage: the product is registered in HS_LOAD, the pick made in the first RUN
+// cycle; i_h and i_etype hold the frame's values until its successor's second beat)
+reg [15:0] h_mix;
+reg h_long;                    // the frame reached beat 4: i_h covers addresses and ports
+initial begin h_mix = 16'h0; h_long = 1'b0; end
 wire [7:0] h8 = h_mix[15:8] ^ {h_mix[3:0], h_mix[7:4]};
 // one of `pairs` queues, evenly: floor(h8 * pairs / 256)
 wire [1:0] k_pick = (pairs == 3'd2) ? {1'b0, h8[7]} :
                     (pairs == 3'd3) ? ((h8 < 8'd86) ? 2'd0 : (h8 < 8'd171) ? 2'd1 : 2'd2) :
                     (pairs == 3'd4) ? h8[7:6] : 2'd0;
 wire in_end = beat & rxf_last;
-wire keep = pass & ~over_now & (len_next <= MAXF) & (len_next >= 16'd14) & (mq_n != 5'd16) & hs_free & ~rxf_err;
+wire keep = in_frame & i_pass & ~over_now & (len_next <= MAXF) & (len_next >= 16'd14) & (mq_n != 5'd16) & hs_free & ~rxf_err;
 always @(posedge clock) begin
   if (reset) begin
     in_frame <= 1'b0;
@@ -152,9 +179,10 @@ always @(posedge clock) begin
       wp <= wp + 1;
     end
     if (~in_frame) begin
-      cs_acc <= 32'h0;
-      cs_cand <= 1'b0;
-      i_pass <= pass_now;
+      f_b <= is_b;
+      f_m <= is_m;
+      f_uc <= (dst == mac) | in_uc;
+      f_mc <= in_mc;
       i_over <= in_full;
       i_len <= len_next;
       i_beat <= 4'd1;
@@ -163,7 +191,9 @@ always @(posedge clock) begin
       if (in_full | (len_next > MAXF)) i_over <= 1'b1;
       i_len <= len_next;
       if (i_beat != 4'hf) i_beat <= i_beat + 4'd1;
-      if (i_beat == 4'd1) i_etype <= rxf_data[47:32];
+      // the last frame's checksum state is read up to two cycles after its end (a short
+      // frame never reaches beat 2, so its candidacy is cleared here)
+      if (i_beat == 4'd1) begin i_etype <= rxf_data[47:32]; cs_cand <= 1'b0; end
       if (i_beat == 4'd2) i_proto <= rxf_data[63:56];
       if (i_beat == 4'd3) i_h <= h3;
       if (i_beat == 4'd4) i_h <= i_h ^ h4;
@@ -172,13 +202,12 @@ always @(posedge clock) begin
         cs_end <= cs_end_now;
         cs_cand <= cs_cand_now;
       end
-      cs_acc <= cs_acc + {14'h0, cs_beat};
     end
     in_frame <= ~rxf_last;
     if (rxf_last) begin
       if (keep) begin
         wp_c <= wp + {{AW{1'b0}}, ~in_full};
-        meta[mq_w] <= {(i_beat >= 4'd4) ? k_pick : 2'd0, len_next};
+        meta[mq_w] <= len_next;
         mq_w <= mq_w + 4'd1;
       end else begin
         wp <= wp_c;
@@ -226,14 +255,19 @@ always @(*) for (i = 0; i < 36; i = i + 1)
 // the checksum's end: the pseudo-header's protocol and L4 length added, folded, all ones
 wire [15:0] cs_l4len = c_v6 ? (cs_end - 16'd54) : (cs_end - 16'd34);
 wire [7:0] cs_prot = c_v6 ? c20 : c23;
-wire [31:0] cs_all = cs_acc + {16'h0, cs_l4len} + {24'h0, cs_prot};
+// the pseudo-header's part and the checks on the frame are registered in HS_LOAD, the sum's
+// fold and verdict made in the first RUN cycle
+reg [16:0] cs_x;
+reg cs_pre;
+initial begin cs_x = 17'h0; cs_pre = 1'b0; end
+wire [31:0] cs_all = cs_acc + {15'h0, cs_x};
 wire [16:0] cs_f1 = {1'b0, cs_all[15:0]} + {1'b0, cs_all[31:16]};
 wire [15:0] cs_f2 = cs_f1[15:0] + {15'h0, cs_f1[16]};
 // UDP over IPv4 with checksum 0 carries none: not validated
 wire cs_udp0 = c_v4 & (c23 == 8'd17) & (cap[8*32 +: 16] == 16'h0);
-wire cs_ok = cs_cand & (cs_end <= h_flen) & (cs_f2 == 16'hffff) & ~cs_udp0;
-reg h_csok;
-initial h_csok = 1'b0;
+wire cs_ok = cs_pre & (cs_f2 == 16'hffff);
+reg h_csok, h_cs1;             // the verdict; it is taken in the stage's first RUN cycle
+initial begin h_csok = 1'b0; h_cs1 = 1'b0; end
 reg [287:0] h_in;
 reg [319:0] h_key;
 reg [31:0] h_acc;
@@ -267,15 +301,26 @@ always @(posedge clock) begin
         h_acc <= 32'h0;
         h_n <= c_n;
         h_rep <= c_rep;
-        h_csok <= cs_ok;
+        h_cs1 <= 1'b1;
+        cs_x <= {1'b0, cs_l4len} + {9'h0, cs_prot};
+        cs_pre <= cs_cand & (cs_end <= h_flen) & ~cs_udp0;
+        h_mix <= (ip4 ? i_h : 16'h0) * 16'h9e37;
         hs <= HS_RUN;
       end
-      HS_RUN: if (h_n == 6'h0) hs <= HS_PUSH;
-      else begin
-        h_acc <= h_acc ^ h_x;
-        h_in <= {h_in[279:0], 8'h0};
-        h_key <= {h_key[311:0], 8'h0};
-        h_n <= h_n - 6'd1;
+      HS_RUN: begin
+        // the sum of the frame's last beat reaches cs_acc two cycles after the frame's end
+        if (h_cs1) begin
+          h_csok <= cs_ok;
+          h_kflow <= h_long ? k_pick : 2'd0;
+        end
+        h_cs1 <= 1'b0;
+        if (h_n == 6'h0) hs <= HS_PUSH;
+        else begin
+          h_acc <= h_acc ^ h_x;
+          h_in <= {h_in[279:0], 8'h0};
+          h_key <= {h_key[311:0], 8'h0};
+          h_n <= h_n - 6'd1;
+        end
       end
       default: begin
         hq[hq_w] <= {h_csok, h_q, h_rep, h_acc};
@@ -285,7 +330,7 @@ always @(posedge clock) begin
     endcase
     if (m_push) begin
       h_flen <= len_next;
-      h_kflow <= (i_beat >= 4'd4) ? k_pick : 2'd0;
+      h_long <= (i_beat >= 4'd4);
       hs <= HS_LOAD;
     end
   end
@@ -294,7 +339,7 @@ end
 // ================= delivery =================
 localparam D_IDLE = 4'd0, D_WAIT = 4'd1, D_HEAD = 4'd2, D_DECIDE = 4'd3, D_PLAN = 4'd4,
            D_PLAN2 = 4'd5, D_WRITE = 4'd6, D_WAITW = 4'd7, D_DONE = 4'd8, D_SKIP = 4'd9,
-           D_DISCARD = 4'd10, D_RELEASE = 4'd11, D_FLUSH = 4'd12;
+           D_DISCARD = 4'd10, D_RELEASE = 4'd11, D_FLUSH = 4'd12, D_PLAN3 = 4'd13;
 reg [3:0] ds;
 reg [1:0] dk;
 reg [15:0] dtotal;             // header + frame
@@ -318,14 +363,12 @@ initial begin
   nr = 1'b0; idle_r = 1'b0;
   for (ii7 = 0; ii7 < 64; ii7 = ii7 + 1) begin pt[ii7] = 48'h0; pl[ii7] = 16'h0; end
 end
-wire [17:0] mh = meta[mq_r];
+wire [15:0] mh = meta[mq_r];
 wire [38:0] hh = hq[hq_r];
 reg [31:0] d_hash;
 reg [3:0] d_rep;
 reg d_valid;                   // DATA_VALID in the header's flags
 initial begin d_hash = 32'h0; d_rep = 4'h0; d_valid = 1'b0; end
-// the meta entry's queue field is the flow pick the hash stage also had; the stage's choice wins
-wire unused_mk = &{1'b0, mh[17:16]};
 wire [15:0] hdr_len = hash_report_on ? 16'd20 : 16'd12;
 wire [6:0] d_bufs = b_w[dk] - b_r[dk];
 // the buffer cache's one read port (block RAM): the head buffer when one is waiting in
@@ -343,7 +386,12 @@ wire [15:0] p_len = (bent_total < p_room) ? bent_total : p_room;
 wire flushing = resetting | qr_rx;
 // bytes of buffers given back this cycle
 wire [23:0] rel_bytes = (ds == D_RELEASE) ? pbytes : ((ds == D_DISCARD) & done_ready) ? {8'h0, bent_total} : 24'h0;
-wire plan_end = (pacc + p_len >= dtotal) | ~mrg_on;
+// planning takes three steps a buffer (read its entry, clamp its size, place it): the block
+// RAM's output through the clamp and the sum into the writer's job start was a critical path
+reg [15:0] q_len;              // the planned buffer's bytes (registered p_len)
+reg job_r;                     // the writer's job starts (a cycle after the plan ends)
+initial begin q_len = 16'h0; job_r = 1'b0; end
+wire plan_end = (pacc + q_len >= dtotal) | ~mrg_on;
 
 // ---- frame words from the FIFO into a one-word prefetch (registered read)
 reg f_v;
@@ -353,26 +401,34 @@ initial begin f_v = 1'b0; f_d = 64'h0; f_rd = 13'h0; end
 wire f_pull;
 wire f_fetch = (ds == D_WRITE) & (f_rd < dfw) & (~f_v | f_pull);
 
-// ---- source words: header, then the frame shifted by 4 bytes
+// ---- source words: header, then the frame shifted by 4 bytes. Which kind of word `g_k` is
+// (header, the word shared by header and frame, frame, the tail) is kept in registers, worked
+// out for g_k + 1 ahead of each pull: the compares on g_k fed the writer's pull and packer,
+// the receive path's critical path.
 reg [12:0] g_k;                // source word index
 reg [31:0] prev_hi;
-initial begin g_k = 13'h0; prev_hi = 32'h0; end
+reg g_k0, g_hdr, g_mixw, g_body;   // g_k == 0; g_k < g_mix; g_k == g_mix; g_k - g_mix < dfw
+initial begin g_k = 13'h0; prev_hi = 32'h0; g_k0 = 1'b0; g_hdr = 1'b0; g_mixw = 1'b0; g_body = 1'b0; end
 wire [12:0] g_mix = hdr20 ? 13'd2 : 13'd1;   // header and frame share this word
+wire [12:0] g_k1 = g_k + 13'd1;
+wire g_hdr_n = g_k1 < g_mix;
+wire g_mixw_n = g_k1 == g_mix;
+wire g_body_n = (g_k1 - g_mix) < dfw;
 wire [15:0] nb16 = {9'h0, pn};
 reg sw_valid;
 reg [63:0] sw_data;
 reg sw_frame;                  // the word takes a frame word
 always @(*) begin
   sw_frame = 1'b0;
-  if (g_k < g_mix) begin
+  if (g_hdr) begin
     sw_valid = 1'b1;
     // word 0: flags (DATA_VALID is bit 1), gso NONE; word 1 of a 20-byte header: the hash
-    sw_data = (g_k == 13'h0) ? {62'h0, d_valid, 1'b0} : {d_hash, nb16, 16'h0};
-  end else if (g_k == g_mix) begin
+    sw_data = g_k0 ? {62'h0, d_valid, 1'b0} : {d_hash, nb16, 16'h0};
+  end else if (g_mixw) begin
     sw_valid = f_v;
     sw_frame = 1'b1;
     sw_data = {f_d[31:0], hdr20 ? {16'h0, 12'h0, d_rep} : {nb16, 16'h0}};
-  end else if (g_k - g_mix < dfw) begin
+  end else if (g_body) begin
     sw_valid = f_v;
     sw_frame = 1'b1;
     sw_data = {f_d[31:0], prev_hi};
@@ -409,6 +465,9 @@ always @(posedge clock) begin
     hq_n <= 5'h0;
     f_v <= 1'b0;
     nr <= 1'b0;
+    job_r <= 1'b0;
+    a_en <= 1'b0;
+    roomq <= 4'hf;
     idle_r <= 1'b0;
     n_frames <= 32'h0;
     n_nobuf <= 32'h0;
@@ -417,6 +476,7 @@ always @(posedge clock) begin
     for (i = 0; i < 4; i = i + 1) begin s_w[i] <= 9'h0; s_r[i] <= 9'h0; b_w[i] <= 7'h0; b_r[i] <= 7'h0; bytes[i] <= 24'h0; end
   end else begin
     nr <= 1'b0;
+    job_r <= (ds == D_PLAN3) & plan_end;
     // buffers coming in
     if (seg_take) begin
       if (seg_write) begin
@@ -441,7 +501,11 @@ always @(posedge clock) begin
       f_v <= 1'b1;
     end else if (f_pull) f_v <= 1'b0;
     if (pull) begin
-      g_k <= g_k + 13'd1;
+      g_k <= g_k1;
+      g_k0 <= 1'b0;
+      g_hdr <= g_hdr_n;
+      g_mixw <= g_mixw_n;
+      g_body <= g_body_n;
       if (sw_frame) prev_hi <= f_d[63:32];
     end
     if ((wr_done & wr_error)) d_err <= 1'b1;
@@ -485,6 +549,10 @@ always @(posedge clock) begin
         pbytes <= 24'h0;
         d_err <= 1'b0;
         g_k <= 13'h0;
+        g_k0 <= 1'b1;
+        g_hdr <= 1'b1;          // g_mix is 1 or 2
+        g_mixw <= 1'b0;
+        g_body <= 1'b0;
         f_rd <= 13'h0;
         ds <= D_PLAN2;
       end
@@ -492,10 +560,14 @@ always @(posedge clock) begin
       D_PLAN: ds <= D_PLAN2;                  // bent read below (b_re)
       D_PLAN2: begin
         pt[pj[5:0]] <= bent_token;
-        pl[pj[5:0]] <= p_len;
-        pacc <= pacc + p_len;
+        q_len <= p_len;
         psegs <= psegs + {2'h0, bent_nseg};
         pbytes <= pbytes + {8'h0, bent_total};
+        ds <= D_PLAN3;
+      end
+      D_PLAN3: begin
+        pl[pj[5:0]] <= q_len;
+        pacc <= pacc + q_len;
         pj <= pj + 7'd1;
         if (plan_end) begin
           pn <= pj + 7'd1;
@@ -538,8 +610,13 @@ always @(posedge clock) begin
     // the cached byte count: each buffer taken adds, each released takes away, a flush clears
     for (i = 0; i < 4; i = i + 1)
       if ((ds == D_FLUSH) & (resetting | (qr_rx & (qr_k == i[1:0])))) bytes[i] <= 24'h0;
-      else bytes[i] <= bytes[i] + (((sk == i[1:0]) & seg_take & seg_last) ? {8'h0, b_sat} : 24'h0)
+      else bytes[i] <= bytes[i] + (((a_k == i[1:0]) & a_en) ? {8'h0, a_val} : 24'h0)
                                 - ((dk == i[1:0]) ? rel_bytes : 24'h0);
+    a_en <= seg_take & seg_last;
+    a_k <= sk;
+    a_val <= b_sat;
+    for (i = 0; i < 4; i = i + 1)
+      roomq[i] <= ((s_w[i] - s_r[i]) <= 9'd254) & ((b_w[i] - b_r[i]) <= 7'd62);
     mq_n <= mq_n + {4'h0, m_push} - {4'h0, (ds == D_RELEASE) | (ds == D_SKIP)};
     hq_n <= hq_n + {4'h0, h_push} - {4'h0, (ds == D_RELEASE) | (ds == D_SKIP)};
     idle_r <= (ds == D_IDLE) & (b_w[0] == b_r[0]) & (b_w[1] == b_r[1]) &
@@ -548,7 +625,7 @@ always @(posedge clock) begin
 end
 
 always @(*) begin
-  seg_ready = (s_used != 9'd256) & (b_used != 7'd64) & (ds != D_FLUSH);
+  seg_ready = roomq[sk] & (ds != D_FLUSH);
   want = {9'h1ff, wantq[3], 1'b1, wantq[2], 1'b1, wantq[1], 1'b1, wantq[0]};
   done_valid = (ds == D_DONE) | (ds == D_DISCARD);
   done_queue = {13'h0, dk, 1'b0};
@@ -557,7 +634,7 @@ always @(*) begin
   done_more = (ds == D_DONE) & (pj + 7'd1 != pn);
   wtr$start = (ds == D_DECIDE);
   wtr$start_index = s_r[dk];
-  wtr$job = (ds == D_PLAN2) & plan_end;
+  wtr$job = job_r;
   wtr$job_len = {22'h0, dtotal};
   wtr$ent_addr = w_ent[63:0];
   wtr$ent_len = w_ent[95:64];

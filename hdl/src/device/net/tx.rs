@@ -333,7 +333,12 @@ initial begin
   for (im = 0; im < 8; im = im + 1) meta[im] = 49'h0;
 end
 wire [AW:0] used = wp_c - rp;
-wire room = ({{(13-AW-1){1'b0}}, DEPTH - used} >= fw) & (mq_n != 4'd8);
+wire room_n = ({{(13-AW-1){1'b0}}, DEPTH - used} >= fw) & (mq_n != 4'd8);
+// registered, from M_ROOM's cycles only (fw is set on the way in): the check fed the reader's
+// start, a critical path. Room only grows while the frame waits (only this sequence commits)
+reg room;
+initial room = 1'b0;
+always @(posedge clock) room <= room_n & (ms == M_ROOM);
 
 // the checksum of a frame word: bytes at frame positions >= csum_start
 wire [12:0] cs_w = cs_start[15:3];
@@ -353,9 +358,20 @@ wire [31:0] s_all = {sum_hi[23:0], 8'h0} + {8'h0, sum_lo};
 wire [16:0] f1 = {1'b0, s_all[15:0]} + {1'b0, s_all[31:16]};
 wire [15:0] f2 = f1[15:0] + {15'h0, f1[16]};
 wire [15:0] f_abs = cs_start[0] ? {f2[7:0], f2[15:8]} : f2[15:0];
-wire [15:0] c_val = (~f_abs == 16'h0) ? 16'hffff : ~f_abs;
-wire [16:0] c_pos = {1'b0, cs_start} + {1'b0, cs_off};
-wire c_fits = ({21'h0, c_pos} + 38'd2 <= flen) & (c_pos[16] == 1'b0);
+wire [15:0] c_val_n = (~f_abs == 16'h0) ? 16'hffff : ~f_abs;
+wire [16:0] c_pos_n = {1'b0, cs_start} + {1'b0, cs_off};
+wire c_fits_n = ({21'h0, c_pos_n} + 38'd2 <= flen) & (c_pos_n[16] == 1'b0);
+// registered every cycle: their inputs are final in M_TAIL's last cycle, so M_COMMIT reads the
+// frame's values (the checks fed the commit decision, the transmit path's critical path)
+reg [15:0] c_val;
+reg [15:0] c_pos;
+reg c_fits;
+initial begin c_val = 16'h0; c_pos = 16'h0; c_fits = 1'b0; end
+always @(posedge clock) begin
+  c_val <= c_val_n;
+  c_pos <= c_pos_n[15:0];
+  c_fits <= c_fits_n;
+end
 wire [12:0] hmix = hw ? 13'd2 : 13'd1;     // the stream word that holds the frame's first bytes
 wire f_write = (rw_take & (sk > hmix)) | ((ms == M_TAIL) & (fe < fw));
 wire [37:0] flen_c = r_total - (hash_report_on ? 38'd20 : 38'd12);
@@ -438,7 +454,7 @@ always @(posedge clock) begin
           n_dropped <= n_dropped + 32'd1;
         end else begin
           wp_c <= wp;
-          meta[mq_w] <= {needs_csum, c_val, c_pos[15:0], flen[15:0]};
+          meta[mq_w] <= {needs_csum, c_val, c_pos, flen[15:0]};
           n_frames <= n_frames + 32'd1;
         end
         ms <= M_DONE;
