@@ -19,7 +19,7 @@
 //! | `virtio_card_bram_small` | core | `clock` | [`VirtioCardBram`] cut to what nextpnr places today: two queue pairs as the board's build, one blk queue, a 64 KiB disk ([`VirtioCardBram::small`]; docs/PERFORMANCE.md) |
 //! | `blk_device` | sim, core | `clock` | [`BlkDeviceBram`]: the virtio-blk device and its 128 KiB block-RAM store (device tests) |
 //! | `blk_device_ro` | sim | `clock` | [`BlkDeviceBram`], read-only build (`BlkConfig::read_only`, VIRTIO_BLK_F_RO): the same ports as `blk_device` |
-//! | `net_device` | sim | `clock` | [`NetDevice`]: the virtio-net device, default build (device tests) |
+//! | `net_device` | sim, core | `clock` | [`NetDevice`]: the virtio-net device, default build (device tests; placed out of context for its Fmax, about 2.5 min) |
 //! | `eth_mac` | sim, core | `clock` | [`EthMac`]: the 1 GbE MAC's GMII transmit and receive and its MDIO link reader, side by side (MDC every 8 cycles, a read every 64 cycles in this build) |
 //! | `eth_rgmii` | sim | `clock` | [`EthMacRgmii`]: the MAC as a board carries it (RGMII pads with the ECP5 DDR cells, the receive clock crossing, PHY reset, MDIO), short reset and MDIO timings, 2 ns `DELAYG` on the transmit clock and the receive inputs; `rgmii_rx_clk` is a second clock driven from Rust |
 //! | `eth_echo_sim` | sim | `clk100` | [`EthEcho`] with short PHY reset and MDIO timings, for simulation |
@@ -250,7 +250,7 @@ pub fn all() -> Vec<Top> {
             clock: "clock",
             reset: Some(("reset", true)),
             core: true,
-            describe: "the virtio-net device, default build (device tests)",
+            describe: "the virtio-net device, default build (device tests; out of context for its Fmax)",
             verilog: || emit_block(NetDevice::new(&NetConfig::default(), false)),
         },
         Top {
