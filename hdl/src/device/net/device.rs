@@ -3,6 +3,14 @@
 //! ([`NetCtrl`]) engines, and their DMA channels on the function's one client port
 //! ([`NetDmaMux`]). Tested at these ports (`net_device` top).
 //!
+//! Two [`SkidBuffer`]s cut the long paths between the device and the card core (for the
+//! clock; each costs one cycle of latency and no throughput): `done_slice` between the queue
+//! mux's merged completion and `done_*` (the engines' completion through the queue engine's
+//! used side and back was the card's critical path), and `rd_slice` between the DMA port's read
+//! beats and the read routing (the DMA engine's read data into the control engine's packer
+//! was). Both outputs are registers; `done_ready` and `dma.rd_valid` reach no further than a
+//! slice.
+//!
 //! Ports (one clock, `reset` synchronous):
 //!
 //! | port | dir | meaning |
@@ -17,6 +25,7 @@
 //! | `tx_frames`, `tx_dropped`, `rx_frames`, `rx_drop_filter`, `rx_drop_nobuf`, `rx_drop_size` | out | counters |
 
 use super::{NetConfig, NetConfigSpace, NetCtrl, NetDmaMux, NetQueueMux, NetRx, NetTx};
+use crate::common::SkidBuffer;
 use crate::dma::DmaClientPort;
 use rust_hdl::prelude::*;
 
@@ -89,6 +98,8 @@ pub struct NetDevice {
     rx: NetRx,
     ctrl: NetCtrl,
     dmux: NetDmaMux,
+    done_slice: SkidBuffer<Bits<97>>,
+    rd_slice: SkidBuffer<Bits<66>>,
 }
 
 impl NetDevice {
@@ -162,6 +173,8 @@ impl NetDevice {
             rx: NetRx::new(cfg),
             ctrl: NetCtrl::new(cfg, function),
             dmux: NetDmaMux::new(function),
+            done_slice: Default::default(),
+            rd_slice: Default::default(),
         }
     }
 }
@@ -306,12 +319,17 @@ impl Logic for NetDevice {
         self.qmux.ctrl_done_queue.next = self.ctrl.done_queue.val();
         self.qmux.ctrl_done_token.next = self.ctrl.done_token.val();
         self.qmux.ctrl_done_len.next = self.ctrl.done_len.val();
-        self.done_valid.next = self.qmux.done_valid.val();
-        self.qmux.done_ready.next = self.done_ready.val();
-        self.done_queue.next = self.qmux.done_queue.val();
-        self.done_token.next = self.qmux.done_token.val();
-        self.done_len.next = self.qmux.done_len.val();
-        self.done_more.next = self.qmux.done_more.val();
+        self.done_slice.clock.next = self.clock.val();
+        self.done_slice.reset.next = self.reset.val();
+        self.done_slice.sink.valid.next = self.qmux.done_valid.val();
+        self.qmux.done_ready.next = self.done_slice.sink.ready.val();
+        self.done_slice.sink.data.next = self.qmux.done_item.val();
+        self.done_valid.next = self.done_slice.source.valid.val();
+        self.done_slice.source.ready.next = self.done_ready.val();
+        self.done_queue.next = self.done_slice.source.data.val().get_bits::<16>(81);
+        self.done_token.next = self.done_slice.source.data.val().get_bits::<48>(33);
+        self.done_len.next = self.done_slice.source.data.val().get_bits::<32>(1);
+        self.done_more.next = self.done_slice.source.data.val().get_bit(0);
 
         // DMA
         self.dmux.clock.next = self.clock.val();
@@ -336,6 +354,14 @@ impl Logic for NetDevice {
         self.rx.wr_error.next = self.dmux.rx_wr_error.val();
         DmaClientPort::join(&mut self.ctrl.dma, &mut self.dmux.ctrl);
         DmaClientPort::link(&mut self.dma, &mut self.dmux.dma);
+        self.rd_slice.clock.next = self.clock.val();
+        self.rd_slice.reset.next = self.reset.val();
+        self.rd_slice.sink.valid.next = self.dmux.beat_out_valid.val();
+        self.dmux.beat_out_ready.next = self.rd_slice.sink.ready.val();
+        self.rd_slice.sink.data.next = self.dmux.beat_out.val();
+        self.dmux.beat_in_valid.next = self.rd_slice.source.valid.val();
+        self.rd_slice.source.ready.next = self.dmux.beat_in_ready.val();
+        self.dmux.beat_in.next = self.rd_slice.source.data.val();
 
         self.idle.next = self.tx.idle.val() & self.rx.idle.val() & self.ctrl.idle.val();
         self.needs_reset.next =

@@ -4,12 +4,13 @@
 //! | channel | clients | rule |
 //! |---|---|---|
 //! | read request | transmit (`tx_rd_*`), control (`ctrl$rd_*`) | a registered grant, alternating when both ask; the granted client's index goes into an 8-entry FIFO (no grant while it is full) |
-//! | read data | | through a two-entry register slice (one cycle; `dma.rd_ready` is a register), then to the client at that FIFO's head (answers come back in request order); it leaves with the `rd_last` beat |
+//! | read data | | leaves the port packed on `beat_out_*` (`{error, last, data[63:0]}`, 66 bits), comes back on `beat_in_*` (the parent places a [`SkidBuffer`](crate::common::SkidBuffer) between them, or joins them directly), then goes to the client at that FIFO's head (answers come back in request order); it leaves with the `rd_last` beat |
 //! | write request | receive (`rx_wr_*`), control (`ctrl$wr_*`) | a registered grant, alternating; the channel stays with the client until its ceil(length/8) data beats are in |
 //! | write done | | to the client at the head of an 8-entry FIFO of granted writes |
 //!
 //! The contract on every side is the DMA client port's (docs/ARCHITECTURE.md, "DMA engine");
-//! requests carry this function's number. A grant costs one cycle; write data passes unregistered, read data through the slice.
+//! requests carry this function's number. A grant costs one cycle; data passes unregistered
+//! (this block only routes).
 
 use crate::dma::{DmaClientPort, DmaServerPort};
 use rust_hdl::prelude::*;
@@ -36,6 +37,12 @@ pub struct NetDmaMux {
     pub rx_wr_data: Signal<In, Bits<64>>,
     pub rx_wr_done: Signal<Out, bool>,
     pub rx_wr_error: Signal<Out, bool>,
+    pub beat_out_valid: Signal<Out, bool>,
+    pub beat_out_ready: Signal<In, bool>,
+    pub beat_out: Signal<Out, Bits<66>>,
+    pub beat_in_valid: Signal<In, bool>,
+    pub beat_in_ready: Signal<Out, bool>,
+    pub beat_in: Signal<In, Bits<66>>,
     pub ctrl: DmaServerPort,
     pub dma: DmaClientPort,
     _function: bool,
@@ -65,6 +72,9 @@ impl Logic for NetDmaMux {
         self.rx_wr_ready.connect();
         self.rx_wr_done.connect();
         self.rx_wr_error.connect();
+        self.beat_out_valid.connect();
+        self.beat_out.connect();
+        self.beat_in_ready.connect();
         self.ctrl.connect_outputs();
         self.dma.connect_outputs();
     }
@@ -90,34 +100,12 @@ initial begin
 end
 wire r_take = dma$rd_req_valid & dma$rd_req_ready;
 wire r_head = ro[ro_r];
-// read data enters through a register slice (output and skid registers; `dma$rd_ready` is a
-// register): the DMA engine's read routing into the segment readers' packers, across the die,
-// was the card's critical path
-reg q_valid, k_v;
-reg [65:0] q_d, k_d;         // {error, last, data}
-initial begin q_valid = 1'b0; k_v = 1'b0; q_d = 66'h0; k_d = 66'h0; end
-wire [63:0] q_data = q_d[63:0];
-wire q_last = q_d[64];
-wire q_error = q_d[65];
+// read beats: out of the port packed, back in (through the parent's slice) to the routing
+wire q_valid = beat_in_valid;
+wire [63:0] q_data = beat_in[63:0];
+wire q_last = beat_in[64];
+wire q_error = beat_in[65];
 wire q_ready = (ro_n != 4'h0) & (r_head ? ctrl$rd_ready : tx_rd_ready);
-wire [65:0] in_d = {dma$rd_error, dma$rd_last, dma$rd_data};
-always @(posedge clock) begin
-  if (reset) begin
-    q_valid <= 1'b0;
-    k_v <= 1'b0;
-  end else if (~q_valid | q_ready) begin
-    if (k_v) begin
-      q_d <= k_d;
-      k_v <= 1'b0;
-    end else begin
-      q_valid <= dma$rd_valid;
-      q_d <= in_d;
-    end
-  end else if (dma$rd_valid & ~k_v) begin
-    k_v <= 1'b1;
-    k_d <= in_d;
-  end
-end
 wire r_beat = q_valid & q_ready;
 wire r_pop = r_beat & q_last;
 always @(posedge clock) begin
@@ -203,7 +191,10 @@ always @(*) begin
   ctrl$rd_last = q_last;
   tx_rd_error = q_error;
   ctrl$rd_error = q_error;
-  dma$rd_ready = ~k_v;
+  beat_out_valid = dma$rd_valid;
+  beat_out = {dma$rd_error, dma$rd_last, dma$rd_data};
+  dma$rd_ready = beat_out_ready;
+  beat_in_ready = q_ready;
   dma$wr_req_valid = ~w_data & ((wg == 2'd1) ? rx_wr_req_valid : (wg == 2'd2) ? ctrl$wr_req_valid : 1'b0);
   dma$wr_req_function = @FN@;
   dma$wr_req_address = (wg == 2'd2) ? ctrl$wr_req_address : rx_wr_req_address;
