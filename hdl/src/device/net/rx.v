@@ -83,13 +83,12 @@ wire [15:0] cs_lo = cs_v6_now ? 16'd22 : 16'd26;
 // beat 2 is masked at the start only: a candidate's end (42 or more) lies beyond it, and a
 // frame that is no candidate has its sum ignored
 wire [15:0] cs_e = (i_beat == 4'd2) ? 16'hffff : cs_end;
-wire [15:0] cs_base = i_len;
 reg [63:0] cs_m;
 reg [15:0] cs_o;
 always @(*) begin
   cs_m = 64'h0;
   for (i = 0; i < 4; i = i + 1) begin
-    cs_o = cs_base + 16'd2 * i[15:0];
+    cs_o = i_len + 16'd2 * i[15:0];       // the byte offset of word i in the frame
     if ((cs_o >= cs_lo) & (cs_o < cs_e))
       cs_m[16*i +: 16] = {rxf_data[16*i +: 8], (cs_o + 16'd1 == cs_e) ? 8'h00 : rxf_data[16*i+8 +: 8]};
   end
@@ -373,8 +372,9 @@ wire [15:0] hdr_len = hash_report_on ? 16'd20 : 16'd12;
 wire [6:0] d_bufs = b_w[dk] - b_r[dk];
 // the buffer cache's one read port (block RAM): the head buffer when one is waiting in
 // D_WAIT, buffer pj of the plan in D_PLAN
-wire b_re = ((ds == D_WAIT) & ~(resetting | (qr_rx & (qr_k == dk)) | (dwait == WAIT)) &
-             (d_bufs != 7'h0)) | (ds == D_PLAN);
+// (`w_skip`: D_WAIT gives up on this frame: a reset, or no buffer came in time)
+wire w_skip = resetting | (qr_rx & (qr_k == dk)) | (dwait == WAIT);
+wire b_re = ((ds == D_WAIT) & ~w_skip & (d_bufs != 7'h0)) | (ds == D_PLAN);
 wire [5:0] b_off = (ds == D_PLAN) ? pj[5:0] : 6'h0;
 always @(posedge clock) if (b_re) bent <= bram_[{dk, b_r[dk][5:0] + b_off}];
 wire [47:0] bent_token = bent[47:0];
@@ -532,7 +532,7 @@ always @(posedge clock) begin
       // wait for buffers: the head buffer first (it may be useless), then enough of them
       D_WAIT: begin
         dwait <= dwait + 20'd1;
-        if (resetting | (qr_rx & (qr_k == dk)) | (dwait == WAIT)) ds <= D_SKIP;
+        if (w_skip) ds <= D_SKIP;
         else if (d_bufs != 7'h0) ds <= D_HEAD;   // bent read below (b_re)
       end
       D_HEAD: begin
