@@ -50,8 +50,8 @@ always @(*) for (i = 0; i < 4; i = i + 1)
 // ================= frame intake =================
 reg [447:0] cap;               // frame bytes 8..63 (byte b in bits 8(b-8)+7:8(b-8))
 initial cap = 448'h0;
-localparam HS_IDLE = 2'd0, HS_LOAD = 2'd1, HS_RUN = 2'd2, HS_PUSH = 2'd3;
-reg [1:0] hs;
+localparam HS_IDLE = 3'd0, HS_LOAD = 3'd1, HS_RUN = 3'd2, HS_PUSH = 3'd3, HS_PICK = 3'd4;
+reg [2:0] hs;
 initial hs = HS_IDLE;
 // a frame may end while the hash stage is idle or handing its last result over
 wire hs_free = (hs == HS_IDLE) | (hs == HS_PUSH);
@@ -224,7 +224,7 @@ wire m_push = in_end & keep;
 // Toeplitz hash a byte a cycle (8-36 cycles), choose the receive queue, and push {queue,
 // hash, report type} for the delivery side, which takes it with the frame's meta entry.
 // Without RSS or hash reporting the stage still runs (3 cycles), so results stay in order.
-// At line rate a frame takes at least 84 cycles, more than the longest hash (39 cycles); a
+// At line rate a frame takes at least 84 cycles, more than the longest hash (40 cycles); a
 // frame that ends while the stage is busy (only faster than line rate) is dropped and counted
 // with the size drops.
 wire [7:0] c12 = cap[8*4 +: 8], c13 = cap[8*5 +: 8], c14 = cap[8*6 +: 8];
@@ -280,7 +280,13 @@ always @(*) begin
   for (i = 0; i < 8; i = i + 1)
     if (h_in[287 - i]) h_x = h_x ^ h_key[319 - i -: 32];
 end
-wire [1:0] h_tab = rss_tab[{h_acc[6:0] & rss_mask, 1'b0} +: 2];
+// the queue pick in two registered steps (for the clock: the hash through the indirection
+// table, held in the control engine, into the result FIFO was the card's critical path): the
+// table index when the hash is whole (RUN's last cycle), the entry in HS_PICK
+reg [6:0] h_idx;
+reg [1:0] h_qr;
+initial begin h_idx = 7'h0; h_qr = 2'h0; end
+wire [1:0] h_tab = rss_tab[{h_idx, 1'b0} +: 2];
 wire [1:0] h_q = ~rss_on ? h_kflow : (h_rep == 4'd0) ? rss_uncl : h_tab;
 reg [38:0] hq [0:15];          // {checksum valid, k[1:0], report[3:0], hash[31:0]}, in meta order
 reg [3:0] hq_w, hq_r;
@@ -313,16 +319,22 @@ always @(posedge clock) begin
           h_kflow <= h_long ? k_pick : 2'd0;
         end
         h_cs1 <= 1'b0;
-        if (h_n == 6'h0) hs <= HS_PUSH;
-        else begin
+        if (h_n == 6'h0) begin
+          h_idx <= h_acc[6:0] & rss_mask;
+          hs <= HS_PICK;
+        end else begin
           h_acc <= h_acc ^ h_x;
           h_in <= {h_in[279:0], 8'h0};
           h_key <= {h_key[311:0], 8'h0};
           h_n <= h_n - 6'd1;
         end
       end
+      HS_PICK: begin
+        h_qr <= h_q;
+        hs <= HS_PUSH;
+      end
       default: begin
-        hq[hq_w] <= {h_csok, h_q, h_rep, h_acc};
+        hq[hq_w] <= {h_csok, h_qr, h_rep, h_acc};
         hq_w <= hq_w + 4'd1;
         hs <= HS_IDLE;
       end
