@@ -3,13 +3,15 @@
 //! ([`NetCtrl`]) engines, and their DMA channels on the function's one client port
 //! ([`NetDmaMux`]). Tested at these ports (`net_device` top).
 //!
-//! Two [`SkidBuffer`]s cut the long paths between the device and the card core (for the
-//! clock; each costs one cycle of latency and no throughput): `done_slice` between the queue
-//! mux's merged completion and `done_*` (the engines' completion through the queue engine's
-//! used side and back was the card's critical path), and `rd_slice` between the DMA port's read
-//! beats and the read routing (the DMA engine's read data into the control engine's packer
-//! was). Both outputs are registers; `done_ready` and `dma.rd_valid` reach no further than a
-//! slice.
+//! Three [`SkidBuffer`]s cut the long paths between the device and the card core (for the
+//! clock; each costs one cycle of latency and no throughput): `seg_slice` between the segment
+//! port and the queue split (the engines' `seg_ready` through the split into the queue
+//! engine's segment FIFO), `done_slice` between the queue mux's merged completion and `done_*`
+//! (the engines' completion through the queue engine's used side and back was the card's
+//! critical path), and `rd_slice` between the DMA port's read beats and the read routing (the
+//! DMA engine's read data into the control engine's packer was). Their outputs are registers;
+//! `seg_valid`, `done_ready` and `dma.rd_valid` reach no further than a slice, and `seg_ready`
+//! is a register.
 //!
 //! Ports (one clock, `reset` synchronous):
 //!
@@ -100,6 +102,7 @@ pub struct NetDevice {
     dmux: NetDmaMux,
     done_slice: SkidBuffer<Bits<97>>,
     rd_slice: SkidBuffer<Bits<66>>,
+    seg_slice: SkidBuffer<Bits<162>>,
 }
 
 impl NetDevice {
@@ -175,6 +178,7 @@ impl NetDevice {
             dmux: NetDmaMux::new(function),
             done_slice: Default::default(),
             rd_slice: Default::default(),
+            seg_slice: Default::default(),
         }
     }
 }
@@ -213,7 +217,20 @@ impl Logic for NetDevice {
         self.qmux.ctrl_vq_on.next = self.ctrl_vq_on.val();
         self.qmux.seg_valid.next = self.seg_valid.val();
         self.qmux.seg_queue.next = self.seg_queue.val();
+        self.qmux.seg_token.next = self.seg_token.val();
+        self.qmux.seg_addr.next = self.seg_addr.val();
+        self.qmux.seg_len.next = self.seg_len.val();
+        self.qmux.seg_write.next = self.seg_write.val();
+        self.qmux.seg_last.next = self.seg_last.val();
         self.seg_ready.next = self.qmux.seg_ready.val();
+        self.seg_slice.clock.next = self.clock.val();
+        self.seg_slice.reset.next = self.reset.val();
+        self.seg_slice.sink.valid.next = self.qmux.seg_out_valid.val();
+        self.qmux.seg_out_ready.next = self.seg_slice.sink.ready.val();
+        self.seg_slice.sink.data.next = self.qmux.seg_out.val();
+        self.qmux.seg_in_valid.next = self.seg_slice.source.valid.val();
+        self.seg_slice.source.ready.next = self.qmux.seg_in_ready.val();
+        self.qmux.seg_in.next = self.seg_slice.source.data.val();
         self.qmux.rx_ready.next = self.rx.seg_ready.val();
         self.qmux.tx_ready.next = self.tx.seg_ready.val();
         self.qmux.ctrl_ready.next = self.ctrl.seg_ready.val();
@@ -222,12 +239,12 @@ impl Logic for NetDevice {
         self.tx.reset.next = self.reset.val();
         self.tx.seg_valid.next = self.qmux.tx_valid.val();
         self.tx.seg_bad.next = self.qmux.tx_bad.val();
-        self.tx.seg_queue.next = self.seg_queue.val();
-        self.tx.seg_token.next = self.seg_token.val();
-        self.tx.seg_addr.next = self.seg_addr.val();
-        self.tx.seg_len.next = self.seg_len.val();
-        self.tx.seg_write.next = self.seg_write.val();
-        self.tx.seg_last.next = self.seg_last.val();
+        self.tx.seg_queue.next = self.qmux.e_queue.val();
+        self.tx.seg_token.next = self.qmux.e_token.val();
+        self.tx.seg_addr.next = self.qmux.e_addr.val();
+        self.tx.seg_len.next = self.qmux.e_len.val();
+        self.tx.seg_write.next = self.qmux.e_write.val();
+        self.tx.seg_last.next = self.qmux.e_last.val();
         self.tx.csum_on.next = self.csum_on.val();
         self.tx.hash_report_on.next = self.hash_report_on.val();
         self.txf_valid.next = self.tx.txf_valid.val();
@@ -244,12 +261,12 @@ impl Logic for NetDevice {
         self.rx.queue_resetting.next = self.queue_resetting.val();
         self.rx.queue_reset_index.next = self.queue_reset_index.val();
         self.rx.seg_valid.next = self.qmux.rx_valid.val();
-        self.rx.seg_queue.next = self.seg_queue.val();
-        self.rx.seg_token.next = self.seg_token.val();
-        self.rx.seg_addr.next = self.seg_addr.val();
-        self.rx.seg_len.next = self.seg_len.val();
-        self.rx.seg_write.next = self.seg_write.val();
-        self.rx.seg_last.next = self.seg_last.val();
+        self.rx.seg_queue.next = self.qmux.e_queue.val();
+        self.rx.seg_token.next = self.qmux.e_token.val();
+        self.rx.seg_addr.next = self.qmux.e_addr.val();
+        self.rx.seg_len.next = self.qmux.e_len.val();
+        self.rx.seg_write.next = self.qmux.e_write.val();
+        self.rx.seg_last.next = self.qmux.e_last.val();
         self.want.next = self.rx.want.val();
         self.rx.mrg_on.next = self.mrg_on.val();
         self.rx.hash_report_on.next = self.hash_report_on.val();
@@ -289,12 +306,12 @@ impl Logic for NetDevice {
         self.ctrl.reset.next = self.reset.val();
         self.ctrl.resetting.next = self.resetting.val();
         self.ctrl.seg_valid.next = self.qmux.ctrl_valid.val();
-        self.ctrl.seg_queue.next = self.seg_queue.val();
-        self.ctrl.seg_token.next = self.seg_token.val();
-        self.ctrl.seg_addr.next = self.seg_addr.val();
-        self.ctrl.seg_len.next = self.seg_len.val();
-        self.ctrl.seg_write.next = self.seg_write.val();
-        self.ctrl.seg_last.next = self.seg_last.val();
+        self.ctrl.seg_queue.next = self.qmux.e_queue.val();
+        self.ctrl.seg_token.next = self.qmux.e_token.val();
+        self.ctrl.seg_addr.next = self.qmux.e_addr.val();
+        self.ctrl.seg_len.next = self.qmux.e_len.val();
+        self.ctrl.seg_write.next = self.qmux.e_write.val();
+        self.ctrl.seg_last.next = self.qmux.e_last.val();
         self.ctrl.ctrl_rx_on.next = self.ctrl_rx_on.val();
         self.ctrl.rx_extra_on.next = self.rx_extra_on.val();
         self.ctrl.mac_addr_on.next = self.mac_addr_on.val();
@@ -363,7 +380,12 @@ impl Logic for NetDevice {
         self.rd_slice.source.ready.next = self.dmux.beat_in_ready.val();
         self.dmux.beat_in.next = self.rd_slice.source.data.val();
 
-        self.idle.next = self.tx.idle.val() & self.rx.idle.val() & self.ctrl.idle.val();
+        // A buffer handed over is the device's even while it waits in the slice: a reset must
+        // not complete under it.
+        self.idle.next = self.tx.idle.val()
+            & self.rx.idle.val()
+            & self.ctrl.idle.val()
+            & !self.seg_slice.source.valid.val();
         self.needs_reset.next =
             self.tx.needs_reset.val() | self.rx.needs_reset.val() | self.ctrl.needs_reset.val();
     }

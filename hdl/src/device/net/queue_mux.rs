@@ -6,7 +6,9 @@
 //!
 //! | port | dir | meaning |
 //! |---|---|---|
-//! | `seg_valid`, `seg_queue` -> `seg_ready` | in/out | the queue engine's segment stream (its data lines go to all three engines unchanged) |
+//! | `seg_*` -> `seg_ready` | in/out | the queue engine's segment stream |
+//! | `seg_out_valid`, `seg_out` -> `seg_out_ready` | out/in | that stream packed, `{queue[15:0], token[47:0], addr[63:0], len[31:0], write, last}` (162 bits), for the parent's [`SkidBuffer`](crate::common::SkidBuffer) |
+//! | `seg_in_valid`, `seg_in` -> `seg_in_ready` | in/out | the stream back from the slice; it is split by queue and unpacked onto `e_queue`, `e_token`, `e_addr`, `e_len`, `e_write`, `e_last`, which go to all three engines |
 //! | `rx_valid`/`rx_ready`, `tx_valid`/`tx_ready`, `ctrl_valid`/`ctrl_ready` | out/in | the stream as each engine sees it |
 //! | `tx_bad` | out | with `tx_valid`: the queue is neither a receive, transmit nor control queue of the negotiated map (queue 2 without CTRL_VQ, a pair above N): the transmit engine completes it unread |
 //! | `mq_on`, `ctrl_vq_on` | in | MQ or RSS negotiated; CTRL_VQ negotiated |
@@ -31,6 +33,23 @@ pub struct NetQueueMux {
     pub seg_valid: Signal<In, bool>,
     pub seg_ready: Signal<Out, bool>,
     pub seg_queue: Signal<In, Bits<16>>,
+    pub seg_token: Signal<In, Bits<48>>,
+    pub seg_addr: Signal<In, Bits<64>>,
+    pub seg_len: Signal<In, Bits<32>>,
+    pub seg_write: Signal<In, bool>,
+    pub seg_last: Signal<In, bool>,
+    pub seg_out_valid: Signal<Out, bool>,
+    pub seg_out_ready: Signal<In, bool>,
+    pub seg_out: Signal<Out, Bits<162>>,
+    pub seg_in_valid: Signal<In, bool>,
+    pub seg_in_ready: Signal<Out, bool>,
+    pub seg_in: Signal<In, Bits<162>>,
+    pub e_queue: Signal<Out, Bits<16>>,
+    pub e_token: Signal<Out, Bits<48>>,
+    pub e_addr: Signal<Out, Bits<64>>,
+    pub e_len: Signal<Out, Bits<32>>,
+    pub e_write: Signal<Out, bool>,
+    pub e_last: Signal<Out, bool>,
     pub rx_valid: Signal<Out, bool>,
     pub rx_ready: Signal<In, bool>,
     pub tx_valid: Signal<Out, bool>,
@@ -75,6 +94,15 @@ impl Logic for NetQueueMux {
 
     fn connect(&mut self) {
         self.seg_ready.connect();
+        self.seg_out_valid.connect();
+        self.seg_out.connect();
+        self.seg_in_ready.connect();
+        self.e_queue.connect();
+        self.e_token.connect();
+        self.e_addr.connect();
+        self.e_len.connect();
+        self.e_write.connect();
+        self.e_last.connect();
         self.rx_valid.connect();
         self.tx_valid.connect();
         self.tx_bad.connect();
@@ -92,10 +120,12 @@ impl Logic for NetQueueMux {
 }
 
 const VERILOG: &str = r#"
+// the stream leaves packed for the parent's slice and comes back on seg_in_*
+wire [15:0] in_queue = seg_in[161:146];
 wire [15:0] ctrl_q = mq_on ? 16'd@CTRLQ@ : 16'd2;
-wire is_ctrl = ctrl_vq_on & (seg_queue == ctrl_q);
-wire below = (seg_queue < ctrl_q);
-wire is_rx = below & ~seg_queue[0];
+wire is_ctrl = ctrl_vq_on & (in_queue == ctrl_q);
+wire below = (in_queue < ctrl_q);
+wire is_rx = below & ~in_queue[0];
 // grant: 0 none, 1 rx, 2 tx, 3 ctrl; `last` is the engine granted last (round robin)
 reg [1:0] g;
 reg [1:0] last;
@@ -118,11 +148,20 @@ always @(posedge clock) begin
   end else if (take & ~((g == 2'd1) & rx_done_more)) g <= 2'd0;
 end
 always @(*) begin
-  rx_valid = seg_valid & ~is_ctrl & is_rx;
-  ctrl_valid = seg_valid & is_ctrl;
-  tx_valid = seg_valid & ~is_ctrl & ~is_rx;
-  tx_bad = ~(below & seg_queue[0]);
-  seg_ready = is_ctrl ? ctrl_ready : is_rx ? rx_ready : tx_ready;
+  seg_out_valid = seg_valid;
+  seg_out = {seg_queue, seg_token, seg_addr, seg_len, seg_write, seg_last};
+  seg_ready = seg_out_ready;
+  e_queue = in_queue;
+  e_token = seg_in[145:98];
+  e_addr = seg_in[97:34];
+  e_len = seg_in[33:2];
+  e_write = seg_in[1];
+  e_last = seg_in[0];
+  rx_valid = seg_in_valid & ~is_ctrl & is_rx;
+  ctrl_valid = seg_in_valid & is_ctrl;
+  tx_valid = seg_in_valid & ~is_ctrl & ~is_rx;
+  tx_bad = ~(below & in_queue[0]);
+  seg_in_ready = is_ctrl ? ctrl_ready : is_rx ? rx_ready : tx_ready;
   case (g)
     2'd1: begin done_valid = rx_done_valid; m_queue = rx_done_queue; m_token = rx_done_token; m_len = rx_done_len; m_more = rx_done_more; end
     2'd2: begin done_valid = tx_done_valid; m_queue = tx_done_queue; m_token = tx_done_token; m_len = 32'h0; m_more = 1'b0; end
