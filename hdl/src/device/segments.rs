@@ -24,7 +24,9 @@
 //! delivered anyway; the engine decides).
 //!
 //! Writer: its write data leaves from a register (one beat a cycle). It pulls source words (`src_valid`, `src_data`; `src_pull` takes one) into a 15-byte
-//! packer and cuts them to the write requests' lengths and alignment. It may pull one word more
+//! packer and cuts them to the write requests' lengths and alignment. A beat is cut from the
+//! bytes the packer held at the cycle's start, so a write's first beat leaves a cycle after the
+//! word that completes it was pulled (one cycle per write request). It may pull one word more
 //! than the job needs (the rest is discarded by the next job), so a source must offer words past
 //! its end or not care.
 
@@ -363,22 +365,27 @@ wire [37:0] w_rem38 = {6'h0, w_rem};
 wire [37:0] w_m1 = (w_rem38 < w_left) ? w_rem38 : w_left;
 wire [12:0] w_pl = (w_m1 > 38'd4096) ? 13'd4096 : w_m1[12:0];
 wire [3:0] need = w_need;
-wire pull = (ws == W_DATA) & ctl$src_valid & (wcnt <= 4'd7);
-wire [119:0] wcomb = wacc | (pull ? ({56'h0, ctl$src_data} << {wcnt[2:0], 3'b000}) : 120'h0);
-wire [4:0] wavail = {1'b0, wcnt} + (pull ? 5'd8 : 5'd0);
-wire can_emit = (ws == W_DATA) & (wavail >= {1'b0, need});
-wire w_beat = can_emit & (~o_v | wr_ready);
+// A beat leaves from the bytes already in the packer (`wcnt`), and a source word is pulled into
+// the room left after it (for the clock: the beat decision no longer waits for this cycle's
+// pull, an adder and a compare through the source's valid; the first beat of a write leaves a
+// cycle after its first word is pulled)
+wire w_beat = (ws == W_DATA) & (wcnt >= need) & (~o_v | wr_ready);
+wire [3:0] w_after = w_beat ? (wcnt - need) : wcnt;
+wire pull = (ws == W_DATA) & ctl$src_valid & (w_after <= 4'd7);
 reg [119:0] wrest;
-always @(*) case (need)
-  4'd1: wrest = {8'h0, wcomb[119:8]};
-  4'd2: wrest = {16'h0, wcomb[119:16]};
-  4'd3: wrest = {24'h0, wcomb[119:24]};
-  4'd4: wrest = {32'h0, wcomb[119:32]};
-  4'd5: wrest = {40'h0, wcomb[119:40]};
-  4'd6: wrest = {48'h0, wcomb[119:48]};
-  4'd7: wrest = {56'h0, wcomb[119:56]};
-  default: wrest = {64'h0, wcomb[119:64]};
-endcase
+always @(*)
+  if (~w_beat) wrest = wacc;
+  else case (need)
+    4'd1: wrest = {8'h0, wacc[119:8]};
+    4'd2: wrest = {16'h0, wacc[119:16]};
+    4'd3: wrest = {24'h0, wacc[119:24]};
+    4'd4: wrest = {32'h0, wacc[119:32]};
+    4'd5: wrest = {40'h0, wacc[119:40]};
+    4'd6: wrest = {48'h0, wacc[119:48]};
+    4'd7: wrest = {56'h0, wacc[119:56]};
+    default: wrest = {64'h0, wacc[119:64]};
+  endcase
+wire [119:0] wnext = wrest | (pull ? ({56'h0, ctl$src_data} << {w_after[2:0], 3'b000}) : 120'h0);
 always @(posedge clock) begin
   if (reset) begin
     ws <= W_IDLE;
@@ -387,18 +394,17 @@ always @(posedge clock) begin
   end else begin
     if (w_beat) begin
       o_v <= 1'b1;
-      o_d <= wcomb[63:0];
+      o_d <= wacc[63:0];
     end else if (wr_ready) o_v <= 1'b0;
+    if (w_beat | pull) begin
+      wacc <= wnext;
+      wcnt <= w_after + (pull ? 4'd8 : 4'd0);
+    end
     if (w_beat) begin
-      wacc <= wrest;
-      wcnt <= wavail[3:0] - need;
       w_pleft <= w_pleft - {9'h0, need};
       // after this beat: 8 more if 16 or more were left, else what exceeds 8
       w_need <= (w_pleft >= 13'd16) ? 4'd8 : (w_pleft[3:0] - 4'd8);
       w_lastb <= (w_pleft <= 13'd16);
-    end else if (pull) begin
-      wacc <= wcomb;
-      wcnt <= wavail[3:0];
     end
     case (ws)
       W_IDLE: if (w_left != 38'h0) ws <= W_LOOK;
