@@ -9,11 +9,7 @@
 //! Interface: `fN_msg_*` from [`VirtioPciFunction`](crate::transport::VirtioPciFunction)
 //! (held until `fN_msg_ready`, a one-cycle pulse when the TLP's last beat is accepted);
 //! `requester` is DW1's requester field as the completer keeps it (bus/device in bits
-//! 31:19); `tx` a TLP stream. The two functions take turns when both wait. A message's kind
-//! and header size are taken into registers when it is granted (it is held unchanged until its
-//! ready), so `fN_msg_ready` depends on registers and `tx.ready` only (it was on the card's
-//! critical path through the 64-bit address compare). Latency: the TLP's first beat is offered
-//! the cycle after `fN_msg_valid` rises.
+//! 31:19); `tx` a TLP stream. The two functions take turns when both wait.
 
 use crate::common::{bits, Reg};
 use crate::tlp::stream::{TlpSource, WireDw};
@@ -41,15 +37,11 @@ pub struct InterruptTx {
     beat: Reg<Bits<2>>,
     sel: Reg<bool>,
     last: Reg<bool>,
-    /// The granted message's kind and header size, taken at the grant (the message is held
-    /// until its ready): the end of a TLP then depends on registers only.
-    intx_r: Reg<bool>,
-    four_r: Reg<bool>,
     swap: WireDw,
+    intx: Signal<Local, bool>,
     level: Signal<Local, bool>,
     address: Signal<Local, Bits<64>>,
-    four0: Signal<Local, bool>,
-    four1: Signal<Local, bool>,
+    four_dw: Signal<Local, bool>,
     id: Signal<Local, Bits<64>>,
     code: Signal<Local, Bits<64>>,
     final_beat: Signal<Local, bool>,
@@ -93,13 +85,11 @@ impl Default for InterruptTx {
             beat: Default::default(),
             sel: Default::default(),
             last: Default::default(),
-            intx_r: Default::default(),
-            four_r: Default::default(),
             swap: Default::default(),
+            intx: Default::default(),
             level: Default::default(),
             address: Default::default(),
-            four0: Default::default(),
-            four1: Default::default(),
+            four_dw: Default::default(),
             id: Default::default(),
             code: Default::default(),
             final_beat: Default::default(),
@@ -127,26 +117,25 @@ impl Default for InterruptTx {
 impl Logic for InterruptTx {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, beat, sel, last, intx_r, four_r);
+        dff_setup!(self, clock, beat, sel, last);
         self.beat.reset.next = self.reset.val();
         self.sel.reset.next = self.reset.val();
         self.last.reset.next = self.reset.val();
-        self.intx_r.reset.next = self.reset.val();
-        self.four_r.reset.next = self.reset.val();
 
         // The message being sent.
+        self.intx.next = self.f0_msg_intx.val();
         self.level.next = self.f0_msg_assert.val();
         self.address.next = self.f0_msg_address.val() & self.mask_dw_addr.val();
         self.swap.register.next = self.f0_msg_data.val();
         self.id.next = self.requester.val();
         if self.sel.q.val() {
+            self.intx.next = self.f1_msg_intx.val();
             self.level.next = self.f1_msg_assert.val();
             self.address.next = self.f1_msg_address.val() & self.mask_dw_addr.val();
             self.swap.register.next = self.f1_msg_data.val();
             self.id.next = self.requester.val() | self.fn1.val();
         }
-        self.four0.next = (self.f0_msg_address.val() >> 32) != self.zero64.val();
-        self.four1.next = (self.f1_msg_address.val() >> 32) != self.zero64.val();
+        self.four_dw.next = (self.address.val() >> 32) != self.zero64.val();
         self.code.next = self.deassert_a.val();
         if self.sel.q.val() {
             if self.level.val() {
@@ -164,17 +153,17 @@ impl Logic for InterruptTx {
         self.tx.data.next = self.zero64.val();
         self.final_beat.next = false;
         if self.beat.q.val() == self.b0.val() {
-            if self.intx_r.q.val() {
+            if self.intx.val() {
                 self.tx.data.next = self.msg_dw0.val() | self.id.val() | self.code.val();
-            } else if self.four_r.q.val() {
+            } else if self.four_dw.val() {
                 self.tx.data.next = self.mwr4_dw0.val() | self.id.val() | self.first_be.val();
             } else {
                 self.tx.data.next = self.mwr3_dw0.val() | self.id.val() | self.first_be.val();
             }
         } else if self.beat.q.val() == self.b1.val() {
-            if self.intx_r.q.val() {
+            if self.intx.val() {
                 self.final_beat.next = true;
-            } else if self.four_r.q.val() {
+            } else if self.four_dw.val() {
                 self.tx.data.next = self.address.val();
             } else {
                 self.final_beat.next = true;
@@ -195,13 +184,9 @@ impl Logic for InterruptTx {
             if self.f0_msg_valid.val() & ((!self.f1_msg_valid.val()) | self.last.q.val()) {
                 self.sel.d.next = false;
                 self.beat.d.next = self.b0.val();
-                self.intx_r.d.next = self.f0_msg_intx.val();
-                self.four_r.d.next = self.four0.val();
             } else if self.f1_msg_valid.val() {
                 self.sel.d.next = true;
                 self.beat.d.next = self.b0.val();
-                self.intx_r.d.next = self.f1_msg_intx.val();
-                self.four_r.d.next = self.four1.val();
             }
         } else if self.tx.ready.val() {
             if self.final_beat.val() {
