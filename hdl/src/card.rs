@@ -155,6 +155,11 @@ pub struct Card {
     f1: VirtioPciFunction,
     interrupts: InterruptTx,
     arbiter: TxArbiter,
+    /// Function N's `needs_reset`, a cycle late: the queue engine's error pulses come from
+    /// far across the chip to the transport's interrupt logic (timing; a reset being carried
+    /// out drops them, it clears DEVICE_NEEDS_RESET anyway).
+    f0_nr: DFF<bool>,
+    f1_nr: DFF<bool>,
     core_reset: Signal<Local, bool>,
 }
 
@@ -266,6 +271,8 @@ impl Card {
             f1: VirtioPciFunction::new(&card.functions[1], card.msix),
             interrupts: Default::default(),
             arbiter: Default::default(),
+            f0_nr: Default::default(),
+            f1_nr: Default::default(),
             core_reset: Default::default(),
         }
     }
@@ -523,8 +530,16 @@ impl Logic for Card {
         self.f1.devcfg_rdata.next = self.f1_devcfg_rdata.val();
         self.f0.config_changed.next = self.f0_config_changed.val();
         self.f1.config_changed.next = self.f1_config_changed.val();
-        self.f0.needs_reset.next = self.f0_needs_reset.val() | self.q0.needs_reset.val();
-        self.f1.needs_reset.next = self.f1_needs_reset.val() | self.q1.needs_reset.val();
+        self.f0_nr.clock.next = self.clock.val();
+        self.f1_nr.clock.next = self.clock.val();
+        self.f0_nr.d.next = (self.f0_needs_reset.val() | self.q0.needs_reset.val())
+            & !self.f0.resetting.val()
+            & !self.core_reset.val();
+        self.f1_nr.d.next = (self.f1_needs_reset.val() | self.q1.needs_reset.val())
+            & !self.f1.resetting.val()
+            & !self.core_reset.val();
+        self.f0.needs_reset.next = self.f0_nr.q.val();
+        self.f1.needs_reset.next = self.f1_nr.q.val();
         self.f0.queue_irq.next = self.f0_queue_irq.val() | self.q0.queue_irq.val();
         self.f1.queue_irq.next = self.f1_queue_irq.val() | self.q1.queue_irq.val();
         self.f0.queue_irq_index.next = self.f0_queue_irq_index.val();

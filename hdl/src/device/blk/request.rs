@@ -388,7 +388,7 @@ end
 localparam M_COLLECT = 5'd0, M_CHECK = 5'd1, M_HDR = 5'd2, M_DECODE = 5'd3, M_IN = 5'd4,
            M_OUT = 5'd5, M_STWAIT = 5'd6, M_ID = 5'd7, M_RANGE = 5'd8, M_RCHECK = 5'd9,
            M_ZERO = 5'd10, M_STATUS = 5'd11, M_STATUS_D = 5'd12, M_WAITW = 5'd13,
-           M_DONE = 5'd14, M_FAULT = 5'd15, M_SYNC = 5'd16;
+           M_DONE = 5'd14, M_FAULT = 5'd15, M_SYNC = 5'd16, M_PRE = 5'd17, M_RPRE = 5'd18;
 reg [4:0] ms;
 reg [31:0] h_type;
 reg [63:0] h_sector;
@@ -409,6 +409,10 @@ reg [31:0] g_num;
 reg [31:0] g_flags;
 reg nr;                      // needs_reset pulse
 reg idle_r;
+reg [1:0] pre_n;             // M_PRE's cycles: the decode's registered steps settle
+initial begin
+  pre_n = 2'd0;
+end
 initial begin
   ms = M_COLLECT; h_type = 32'h0; h_sector = 64'h0; h_half = 1'b0; stat = 8'h0; wlen = 32'h0;
   faulted = 1'b0; dma_err = 1'b0; st_busy = 1'b0; st_err = 1'b0; st_v = 1'b0; st_op = 2'd0;
@@ -481,13 +485,29 @@ always @(posedge clock) begin
 end
 
 // ---- decoding the header
-wire [37:0] in_len = w_total - 38'd1;         // writable data (the status byte is last)
-wire [37:0] out_len = r_total - 38'd16;       // readable data after the header
+// Timing: the decision is made from registers in three steps, each free-running on inputs
+// that no longer change (the totals since M_CHECK, the header since M_HDR); M_PRE waits for
+// them (3 cycles a request). In one cycle, from the header through two 64-bit carry chains
+// to the state, it was the card's critical path.
+reg [37:0] in_len;           // writable data (the status byte is last)
+reg [37:0] out_len;          // readable data after the header
+reg [63:0] cap_left;         // sectors from h_sector to the end of the disk
+reg sector_ok;
+reg x_ok;                    // IN/OUT: whole sectors, all within the disk
+initial begin
+  in_len = 38'h0; out_len = 38'h0; cap_left = 64'h0; sector_ok = 1'b0; x_ok = 1'b0;
+end
 wire is_in = (h_type == 32'd@T_IN@);
 wire is_out = (h_type == 32'd@T_OUT@);
 wire [37:0] x_len = is_in ? in_len : out_len;
 wire [28:0] x_sectors = x_len[37:9];
-wire x_ok = (x_len[8:0] == 9'h0) & (h_sector <= CAP) & ({35'h0, x_sectors} <= (CAP - h_sector));
+always @(posedge clock) begin
+  in_len <= w_total - 38'd1;
+  out_len <= r_total - 38'd16;
+  cap_left <= CAP - h_sector;
+  sector_ok <= (h_sector <= CAP);
+  x_ok <= (x_len[8:0] == 9'h0) & sector_ok & ({35'h0, x_sectors} <= cap_left);
+end
 wire is_discard = (h_type == 32'd@T_DISCARD@);
 wire is_wz = (h_type == 32'd@T_WZ@);
 wire is_se = (h_type == 32'd@T_SE@);
@@ -501,6 +521,7 @@ wire is_id = (h_type == 32'd@T_ID@);
 wire is_life = (h_type == 32'd@T_LIFE@);
 wire [37:0] id_len = (in_len < 38'd20) ? in_len : 38'd20;
 // what each decision starts: a reader job, a writer job and its source, a store operation
+// (the third registered step; M_DECODE acts on it)
 reg [37:0] r_job;
 reg [37:0] w_job;
 reg [1:0] w_src;
@@ -508,33 +529,47 @@ reg [4:0] d_next;
 reg [7:0] d_stat;
 reg d_st;
 reg [1:0] d_op;
-always @(*) begin
+initial begin
   r_job = 38'h0; w_job = 38'h0; w_src = SRC_STORE; d_next = M_STATUS; d_stat = S_OK;
   d_st = 1'b0; d_op = OP_READ;
-  if (is_in) begin
-    if (~x_ok) d_stat = S_IOERR;
-    else begin w_job = in_len; d_st = 1'b1; d_op = OP_READ; d_next = M_IN; end
-  end else if (is_out) begin
-    if (@RO@ | ~x_ok) d_stat = S_IOERR;
-    else begin r_job = out_len; d_st = 1'b1; d_op = OP_WRITE; d_next = M_OUT; end
-  end else if (h_type == 32'd@T_FLUSH@) begin
-    if (~flush_on) d_stat = S_UNSUPP;
-    else begin d_st = 1'b1; d_op = OP_FLUSH; d_next = M_STWAIT; end
-  end else if (is_id) begin
-    w_job = id_len; w_src = SRC_ID; d_next = M_ID;
-  end else if (is_life) begin
-    if (~lifetime_on) d_stat = S_UNSUPP;
-    else if (in_len < 38'd6) d_stat = S_IOERR;
-    else begin w_job = 38'd6; w_src = SRC_LIFE; d_next = M_ID; end
-  end else if (is_range) begin
-    if (~range_on) d_stat = S_UNSUPP;
-    else if (@RO@ | ~range_shape_ok) d_stat = S_IOERR;
-    else if (k != 38'h0) begin r_job = 38'd16; d_next = M_RANGE; end
-  end else d_stat = S_UNSUPP;
 end
-wire g_ok = ({32'h0, g_num} <= {32'h0, max_sectors}) & (g_sector <= CAP) &
-            ({32'h0, g_num} <= (CAP - g_sector));
-wire g_unsupp = (g_flags[31:1] != 31'h0) | (is_discard & g_flags[0]);
+always @(posedge clock) begin
+  r_job <= 38'h0; w_job <= 38'h0; w_src <= SRC_STORE; d_next <= M_STATUS; d_stat <= S_OK;
+  d_st <= 1'b0; d_op <= OP_READ;
+  if (is_in) begin
+    if (~x_ok) d_stat <= S_IOERR;
+    else begin w_job <= in_len; d_st <= 1'b1; d_op <= OP_READ; d_next <= M_IN; end
+  end else if (is_out) begin
+    if (@RO@ | ~x_ok) d_stat <= S_IOERR;
+    else begin r_job <= out_len; d_st <= 1'b1; d_op <= OP_WRITE; d_next <= M_OUT; end
+  end else if (h_type == 32'd@T_FLUSH@) begin
+    if (~flush_on) d_stat <= S_UNSUPP;
+    else begin d_st <= 1'b1; d_op <= OP_FLUSH; d_next <= M_STWAIT; end
+  end else if (is_id) begin
+    w_job <= id_len; w_src <= SRC_ID; d_next <= M_ID;
+  end else if (is_life) begin
+    if (~lifetime_on) d_stat <= S_UNSUPP;
+    else if (in_len < 38'd6) d_stat <= S_IOERR;
+    else begin w_job <= 38'd6; w_src <= SRC_LIFE; d_next <= M_ID; end
+  end else if (is_range) begin
+    if (~range_on) d_stat <= S_UNSUPP;
+    else if (@RO@ | ~range_shape_ok) d_stat <= S_IOERR;
+    else if (k != 38'h0) begin r_job <= 38'd16; d_next <= M_RANGE; end
+  end else d_stat <= S_UNSUPP;
+end
+// a range's checks, registered the same way: `g_left` and `g_sector_ok` settle while the
+// range's second word is read, `g_ok` and `g_unsupp` in M_RPRE; M_RCHECK acts on them
+reg [63:0] g_left;
+reg g_sector_ok;
+reg g_ok;
+reg g_unsupp;
+initial begin g_left = 64'h0; g_sector_ok = 1'b0; g_ok = 1'b0; g_unsupp = 1'b0; end
+always @(posedge clock) begin
+  g_left <= CAP - g_sector;
+  g_sector_ok <= (g_sector <= CAP);
+  g_ok <= ({32'h0, g_num} <= {32'h0, max_sectors}) & g_sector_ok & ({32'h0, g_num} <= g_left);
+  g_unsupp <= (g_flags[31:1] != 31'h0) | (is_discard & g_flags[0]);
+end
 
 // ---- the main sequence
 always @(posedge clock) begin
@@ -583,8 +618,13 @@ always @(posedge clock) begin
         if (~h_half) h_type <= ro_d[31:0];
         else begin
           h_sector <= ro_d;
-          ms <= M_DECODE;
+          pre_n <= 2'd0;
+          ms <= M_PRE;
         end
+      end
+      M_PRE: begin
+        pre_n <= pre_n + 2'd1;
+        if (pre_n == 2'd2) ms <= M_DECODE;
       end
       // a header from a failed read is not acted on
       M_DECODE: if (dma_err) ms <= M_WAITW;
@@ -628,9 +668,10 @@ always @(posedge clock) begin
         else begin
           g_num <= ro_d[31:0];
           g_flags <= ro_d[63:32];
-          ms <= M_RCHECK;
+          ms <= M_RPRE;
         end
       end
+      M_RPRE: ms <= M_RCHECK;
       M_RCHECK: begin
         if (dma_err) ms <= M_WAITW;
         else if (g_unsupp) begin stat <= S_UNSUPP; ms <= M_STATUS; end
