@@ -97,7 +97,8 @@ pub struct NetConfig {
     pub speed: u32,
     /// Queue pairs (`max_virtqueue_pairs`, 1..=4 here).
     pub max_pairs: u16,
-    /// 64-bit words of the receive frame FIFO (a power of two; at least two largest frames).
+    /// 64-bit words of the receive frame FIFO (a power of two; it holds one word fewer, which
+    /// must take at least two largest frames).
     pub rx_fifo_words: u32,
     /// 64-bit words of the transmit frame FIFO (a power of two; at least two largest frames).
     pub tx_fifo_words: u32,
@@ -194,7 +195,7 @@ impl NetConfig {
     /// Check what the spec and Linux's probe require.
     pub fn validate(&self) {
         assert!(self.mtu >= 1280, "mtu: 68..65535, at least 1280 (NET-4)");
-        assert!(self.max_frame() as u64 * 2 <= self.rx_fifo_words as u64 * 8);
+        assert!(self.max_frame() as u64 * 2 <= (self.rx_fifo_words as u64 - 1) * 8);
         assert!(self.max_frame() as u64 * 2 <= self.tx_fifo_words as u64 * 8);
         assert!(self.rx_fifo_words.is_power_of_two() && self.tx_fifo_words.is_power_of_two());
         assert!(

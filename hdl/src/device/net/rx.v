@@ -140,7 +140,13 @@ wire i_pass = promisc | (f_b ? ~nobcast :
                          f_m ? (~nomulti & (allmulti | multi_over | f_mc)) :
                                (~nouni & (alluni | uni_over | f_uc)));
 wire [AW:0] in_used = wp - rp;
-wire in_full = (in_used == DEPTH);
+// full, from a register: a cycle old and one word early (a beat adds at most one word a
+// cycle, so `used >= DEPTH - 1` a cycle ago covers `used == DEPTH` now; the FIFO holds
+// DEPTH - 1 words). Timing: the subtract and compare from the delivery side's pointer fed
+// the frame-end decision and its wide fan-out, the card's critical path at 105.5 MHz.
+reg in_full;
+initial in_full = 1'b0;
+always @(posedge clock) in_full <= (in_used >= DEPTH - 1);
 wire beat = rxf_valid;                      // rxf_ready is always high
 wire [15:0] len_next = (in_frame ? i_len : 16'h0) + {12'h0, rxf_bytes};
 wire over_now = (in_frame & i_over) | in_full;
@@ -163,7 +169,19 @@ wire [1:0] k_pick = (pairs == 3'd2) ? {1'b0, h8[7]} :
                     (pairs == 3'd3) ? ((h8 < 8'd86) ? 2'd0 : (h8 < 8'd171) ? 2'd1 : 2'd2) :
                     (pairs == 3'd4) ? h8[7:6] : 2'd0;
 wire in_end = beat & rxf_last;
-wire keep = in_frame & i_pass & ~over_now & (len_next <= MAXF) & (len_next >= 16'd14) & (mq_n != 5'd16) & hs_free & ~rxf_err;
+// the length checks of a frame's last beat from registers made on the beat before it (a
+// kept frame has at least two): the bytes it may still add within MAXF (at most 8 matter),
+// and the bytes it still lacks to reach 14. Timing: the 16-bit length adder and its two
+// compares fed `keep` and its wide fan-out.
+reg [3:0] i_room;
+reg [3:0] i_need;
+initial begin i_room = 4'd0; i_need = 4'd0; end
+wire [15:0] room_next = MAXF - len_next;
+always @(posedge clock) if (beat) begin
+  i_room <= (len_next > MAXF) ? 4'd0 : (room_next >= 16'd8) ? 4'd8 : room_next[3:0];
+  i_need <= (len_next >= 16'd14) ? 4'd0 : (4'd14 - len_next[3:0]);
+end
+wire keep = in_frame & i_pass & ~over_now & (rxf_bytes <= i_room) & (rxf_bytes >= i_need) & (mq_n != 5'd16) & hs_free & ~rxf_err;
 always @(posedge clock) begin
   if (reset) begin
     in_frame <= 1'b0;
