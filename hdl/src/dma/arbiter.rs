@@ -133,21 +133,9 @@ integer i;
 initial begin rd_wp = 6'h0; rd_rp = 6'h0; rd_count = 7'h0; for (i = 0; i < 64; i = i + 1) rd_route[i] = 2'd0; end
 wire rd_grant_ok = rd_sel_v & engine$rd_req_ready & (rd_count != 7'd64);
 wire rd_grant = rd_grant_ok;
-// the head of the route FIFO and whether it holds any, both kept as registers (timing: the
-// FIFO read and the count's compare ran into every client's `rd_valid` and on into its
-// read logic): `rd_head` is the entry at the read pointer after this cycle's pop, or the
-// grant written into an empty FIFO
-reg [1:0] rd_head;
-reg rd_route_any;
-initial begin rd_head = 2'd0; rd_route_any = 1'b0; end
+wire [1:0] rd_head = rd_route[rd_rp];
+wire rd_route_any = (rd_count != 7'h0);
 wire rd_beat_last = engine$rd_valid & engine$rd_ready & engine$rd_last & rd_route_any;
-wire [5:0] rd_rp_next = rd_rp + {5'h0, rd_beat_last};
-always @(posedge clock) begin
-  if (reset) rd_route_any <= 1'b0;
-  else if (rd_grant & ~rd_beat_last) rd_route_any <= 1'b1;
-  else if (~rd_grant & rd_beat_last) rd_route_any <= (rd_count != 7'd1);
-  rd_head <= (rd_grant & (rd_wp == rd_rp_next)) ? rd_sel : rd_route[rd_rp_next];
-end
 always @(posedge clock) begin
   if (reset) begin
     rd_last_grant <= 2'd3;
@@ -165,7 +153,7 @@ always @(posedge clock) begin
       rd_last_grant <= rd_sel;
       rd_wp <= rd_wp + 6'd1;
     end
-    rd_rp <= rd_rp_next;
+    if (rd_beat_last) rd_rp <= rd_rp + 6'd1;
     rd_count <= rd_count + {6'h0, rd_grant} - {6'h0, rd_beat_last};
   end
   if (rd_grant) rd_route[rd_wp] <= rd_sel;
