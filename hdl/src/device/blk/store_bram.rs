@@ -4,8 +4,9 @@
 //!
 //! One 64-bit word a cycle for READ, WRITE and ZERO; READ's first word two cycles after its
 //! request (a request's range is checked in a state of its own, `S_CHECK`, from registers:
-//! in the cycle the request came, its 64-bit compare was the card's critical path). FLUSH is done at once: below block RAM there is nothing slower to commit to, and
-//! the RAM loses its content at power-off anyway (the board's disk is not persistent; the
+//! in the cycle the request came, its 64-bit compare was the card's critical path). FLUSH is
+//! done at once: below block RAM there is nothing slower to commit to, and the RAM loses its
+//! content at power-off anyway (the board's disk is not persistent; the
 //! simulation's file store is). ZERO writes zeros, so a write-zeroes range always reads zero
 //! (BLK-15), and a discarded range reads zero too (deallocation is optional, BLK-14).
 //!
