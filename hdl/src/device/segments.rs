@@ -21,10 +21,7 @@
 //! read's last-beat byte count is all the packer needs. Words go out on `out_valid/ready/data`
 //! (byte k of the job stream in bits 8(k mod 8)+7:8(k mod 8) of word k/8); a last partial word
 //! is sent zero-padded. `err` pulses with the last beat of a read that failed (its bytes are
-//! delivered anyway; the engine decides). A word made while the output is held waits in a
-//! spare register, so the packer and `rd_ready` never wait on `out_ready` in the same cycle
-//! (timing: the consumer's ready through the packer into the DMA read routing was a critical
-//! path); no added latency.
+//! delivered anyway; the engine decides).
 //!
 //! Writer: its write data leaves from a register (one beat a cycle). It pulls source words (`src_valid`, `src_data`; `src_pull` takes one) into a 15-byte
 //! packer and cuts them to the write requests' lengths and alignment. A beat is cut from the
@@ -187,11 +184,6 @@ reg [55:0] racc;             // bytes waiting to fill a word
 reg [2:0] rcnt;
 reg ro_v;
 reg [63:0] ro_d;
-reg sp_v;                    // a word made while ro was held (then ro_v is set too)
-reg [63:0] sp_d;
-initial begin
-  sp_v = 1'b0; sp_d = 64'h0;
-end
 initial begin
   for (i = 0; i < 4; i = i + 1) r_lastb[i] = 3'h0;
   rs = R_IDLE; rq_w = 2'd0; rq_r = 2'd0; r_out = 3'h0; r_idx = 9'h0; r_off = 32'h0; r_left = 38'h0;
@@ -217,19 +209,15 @@ endcase
 wire [119:0] rcomb = {64'h0, racc} | ({56'h0, rd_data & r_mask} << {rcnt, 3'b000});
 wire [4:0] rsum = {2'b00, rcnt} + {1'b0, r_vb};
 wire take = ro_v & ctl$out_ready;
-wire r_beat = (r_out != 3'h0) & rd_valid & ~sp_v;
+wire r_beat = (r_out != 3'h0) & rd_valid & (~ro_v | ctl$out_ready);
 wire r_reads_done = (rs == R_IDLE) & r_lz & (r_out == 3'h0);
 wire r_flush = r_reads_done & ~ro_v & (rcnt != 3'h0);
 wire r_push = (rs == R_REQ) & rd_req_ready;
 wire r_pop = r_beat & rd_last;
-// a word is made by a beat that fills one, or by the flush of a job's last bytes
-wire r_word = (r_beat & (rsum >= 5'd8)) | r_flush;
-wire [63:0] r_word_d = r_beat ? rcomb[63:0] : {8'h0, racc};
 always @(posedge clock) begin
   if (reset) begin
     rs <= R_IDLE;
     ro_v <= 1'b0;
-    sp_v <= 1'b0;
     r_out <= 3'h0;
     rq_w <= 2'd0;
     rq_r <= 2'd0;
@@ -237,16 +225,7 @@ always @(posedge clock) begin
     r_lz <= 1'b1;
     rcnt <= 3'h0;
   end else begin
-    if (~ro_v | take) begin
-      if (sp_v) begin
-        ro_d <= sp_d;
-        sp_v <= 1'b0;
-      end else if (r_word) ro_d <= r_word_d;
-      ro_v <= sp_v | r_word;
-    end else if (r_word) begin
-      sp_d <= r_word_d;
-      sp_v <= 1'b1;
-    end
+    if (take) ro_v <= 1'b0;
     r_out <= r_out + {2'h0, r_push} - {2'h0, r_pop};
     if (r_push) begin
       r_lastb[rq_w] <= r_plen[2:0];
@@ -254,10 +233,15 @@ always @(posedge clock) begin
     end
     if (r_pop) rq_r <= rq_r + 2'd1;
     if (r_beat) begin
-      if (rsum >= 5'd8) racc <= rcomb[119:64];
-      else racc <= rcomb[55:0];
+      if (rsum >= 5'd8) begin
+        ro_d <= rcomb[63:0];
+        ro_v <= 1'b1;
+        racc <= rcomb[119:64];
+      end else racc <= rcomb[55:0];
       rcnt <= rsum[2:0];
     end else if (r_flush) begin
+      ro_d <= {8'h0, racc};
+      ro_v <= 1'b1;
       racc <= 56'h0;
       rcnt <= 3'h0;
     end
@@ -311,7 +295,7 @@ always @(*) begin
   rd_req_valid = (rs == R_REQ);
   rd_req_address = r_addr;
   rd_req_length = {3'h0, r_plen};
-  rd_ready = (r_out != 3'h0) & ~sp_v;
+  rd_ready = (r_out != 3'h0) & (~ro_v | ctl$out_ready);
 end
 "#;
 
