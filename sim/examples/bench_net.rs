@@ -5,13 +5,13 @@
 //! Frames of 64, 512 and 1518 bytes on the wire (60, 508, 1514 bytes without the FCS the
 //! MAC would add). Every feature offered is negotiated (20-byte header with HASH_REPORT,
 //! mergeable receive buffers), MPS 256 and MRRS 512 on function 0; the host answers reads
-//! after 1 us in 64-byte completions.
+//! after 1 us in 64-byte completions. The core clock is 125 MHz, or `FERRIO_CORE_MHZ`.
 //!
 //! * transmit: the driver keeps 128 frames posted on transmitq1 (header and frame in two
 //!   segments, as Linux) and the MAC side takes every beat at once (no back-pressure): the
 //!   device's own rate, which may exceed 1 GbE.
-//! * receive: frames arrive at 1 GbE line rate (one byte a cycle at 125 MHz, preamble, gap
-//!   and FCS counted) on receiveq1, the driver keeps 192 buffers of 1536 bytes posted; the
+//! * receive: frames arrive at 1 GbE line rate (8 ns a byte: a cycle at 125 MHz; preamble,
+//!   gap and FCS counted) on receiveq1, the driver keeps 192 buffers of 1536 bytes posted; the
 //!   rate delivered and the frames dropped are counted.
 //!
 //! Line rate for a frame of L bytes: 10^9 / (8 (L + 20)) frames/s. The Gen1 x1 ceiling is the
@@ -32,13 +32,26 @@ const TRANSPORT: u64 = feature::VERSION_1
     | feature::NOTIFICATION_DATA
     | feature::ACCESS_PLATFORM
     | feature::ORDER_PLATFORM;
-const CORE_HZ: f64 = 125e6;
+/// The core clock the cycles are read at: 125 MHz, or `FERRIO_CORE_MHZ` (`cargo xtask bench
+/// net --core-mhz N`). The link, the host's 1 us read latency and the 1 GbE pacing keep their
+/// speeds in ns, so their cycle counts follow the clock.
+fn core_mhz() -> u64 {
+    std::env::var("FERRIO_CORE_MHZ")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(125)
+}
 
 fn card(rate: LinkRate) -> (RootComplex<VirtioCardHost>, NetDriver) {
     let img = std::env::temp_dir().join(format!("ferrio-bench-net-{}.img", std::process::id()));
     let store = FileStore::open(&img, 256).unwrap();
     let _ = std::fs::remove_file(&img);
-    let mut h = RootComplex::with_link(VirtioCardHost::new(store), Link::new(rate));
+    let mut link = Link::new(rate);
+    link.core_mhz = core_mhz();
+    let mut h = RootComplex::with_link(VirtioCardHost::new(store), link);
+    h.dma.latency = core_mhz();
+    h.dma.jitter = 64 * core_mhz() / 125;
+    h.card.mac.core_mhz = core_mhz();
     assert_eq!(h.enumerate().len(), 2);
     // MPS 256 (7:5 = 1), MRRS 512 (14:12 = 2), on function 0.
     h.cfg_write(
@@ -144,7 +157,7 @@ fn report(
     cycles: u64,
     tlp: usize,
 ) {
-    let secs = cycles as f64 / CORE_HZ;
+    let secs = cycles as f64 / (core_mhz() as f64 * 1e6);
     let pps = n as f64 / secs;
     let link = Link::new(rate);
     let ceiling = link.payload_ceiling(tlp, 3) / (hdr + wire - 4) as f64;

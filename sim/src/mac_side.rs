@@ -11,7 +11,8 @@
 //! side asserts that the device's `rxf_ready` is high. Frames go in no faster than 1 GbE
 //! line rate at a 125 MHz core clock (`line_rate`, on by default): one byte a cycle, so a
 //! frame of `n` bytes starts `max(n, 60) + 24` cycles after the one before (4 bytes of FCS,
-//! 8 of preamble, 12 of gap, as on the wire). Without it frames go back to back at 8 bytes a
+//! 8 of preamble, 12 of gap, as on the wire); at another core clock (`core_mhz`) the same
+//! 8 ns a byte in that clock's cycles, fractions carried. Without it frames go back to back at 8 bytes a
 //! cycle, faster than any port the card has. `txf_ready` stalls at random with
 //! probability `stall` from the caller's seeded generator.
 
@@ -47,8 +48,12 @@ pub struct MacSide {
     poll_in: u32,
     /// Pace received frames at 1 GbE line rate (see the module's doc).
     pub line_rate: bool,
+    /// The core clock the cycles count, in MHz (default 125), for the line-rate pacing.
+    pub core_mhz: u64,
     /// Cycles before the next frame may start.
     rx_wait: u32,
+    /// Fractional cycles of the pacing carried to the next frame (thousandths).
+    rx_carry_milli: u64,
 }
 
 impl Default for MacSide {
@@ -64,7 +69,9 @@ impl Default for MacSide {
             frames_out: 0,
             poll_in: 0,
             line_rate: true,
+            core_mhz: 125,
             rx_wait: 0,
+            rx_carry_milli: 0,
         }
     }
 }
@@ -128,7 +135,11 @@ impl MacSide {
             if last {
                 let n: usize = self.to_rx.pop_front().map_or(0, |f| f.0.len());
                 if self.line_rate {
-                    self.rx_wait = (n.max(60) + 24 - n.div_ceil(8)) as u32;
+                    // the frame's wire bytes at 8 ns each, less the beats it took to enter
+                    let milli =
+                        (n.max(60) + 24) as u64 * self.core_mhz * 8 + self.rx_carry_milli;
+                    self.rx_carry_milli = milli % 1000;
+                    self.rx_wait = (milli / 1000).saturating_sub(n.div_ceil(8) as u64) as u32;
                 }
                 self.rx_beat = 0;
                 self.frames_in += 1;

@@ -79,6 +79,10 @@ enum Cmd {
     Bench {
         #[arg(default_value = "sim")]
         what: String,
+        /// The core clock the simulated cycles are read at (`net` only): the link, the host's
+        /// read latency and the 1 GbE frame pacing are converted to this clock's cycles.
+        #[arg(long, default_value_t = 125)]
+        core_mhz: u32,
     },
     /// Load a bitstream into the board's SRAM (or its SPI flash with --flash) over JTAG.
     Flash {
@@ -135,7 +139,7 @@ fn run(cli: Cli) -> Result<()> {
             let board = (!out_of_context).then_some(board.as_str());
             bitstream::build(board, &top, mhz, seed, measure).map(|_| ())
         }
-        Cmd::Bench { what } => bench::command(&what),
+        Cmd::Bench { what, core_mhz } => bench::command(&what, core_mhz),
         Cmd::Flash { board, top, flash } => flash::command(&board, &top, flash),
     }
 }

@@ -1,5 +1,6 @@
-//! The link-rate serialiser: how many core clock cycles (125 MHz) a TLP occupies a PCIe x1
-//! link, counting what the data link and physical layers add to every TLP.
+//! The link-rate serialiser: how many core clock cycles (125 MHz unless `core_mhz` says
+//! otherwise) a TLP occupies a PCIe x1 link, counting what the data link and physical layers
+//! add to every TLP.
 //!
 //! | per TLP | bytes |
 //! |---|---|
@@ -10,7 +11,8 @@
 //!
 //! Then SKP ordered sets (4 symbols every 1180 symbol times at most, PCIe 4.2.7) scale the
 //! total. Gen1 moves one byte every 4 ns (2.5 GT/s, 8b/10b), Gen2 every 2 ns: 0.5 and 0.25
-//! core cycles a byte. The serialiser keeps fractions, so a long run adds up exactly.
+//! cycles a byte of a 125 MHz core clock (0.4 and 0.2 at 100 MHz). The serialiser keeps
+//! fractions, so a long run adds up exactly.
 
 /// PCIe generation of an x1 link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +28,9 @@ pub struct Link {
     pub rate: LinkRate,
     /// TLPs per Ack + UpdateFC pair of DLLPs (default 4).
     pub tlps_per_dllp_pair: u32,
+    /// The core clock the cycles count, in MHz (default 125; `cargo xtask bench net
+    /// --core-mhz` changes it to see what a slower card would do).
+    pub core_mhz: u64,
     /// Fractional cycles carried over between TLPs (in 1/1000 cycles).
     carry_milli: u64,
 }
@@ -42,6 +47,7 @@ impl Link {
         Link {
             rate,
             tlps_per_dllp_pair: 4,
+            core_mhz: 125,
             carry_milli: 0,
         }
     }
@@ -57,13 +63,14 @@ impl Link {
         milli + milli * SKP_PER_MILLE / 1000
     }
 
-    /// Core cycles per link byte, in thousandths.
+    /// Core cycles per link byte, in thousandths: ns a byte times the clock in GHz.
     fn milli_cycles_per_byte(&self) -> u64 {
-        match self.rate {
-            LinkRate::Gen1 => 500,
-            LinkRate::Gen2 => 250,
+        let ns_per_byte = match self.rate {
+            LinkRate::Gen1 => 4,
+            LinkRate::Gen2 => 2,
             LinkRate::Unlimited => 0,
-        }
+        };
+        ns_per_byte * self.core_mhz
     }
 
     /// Core cycles the next TLP of `dws` DWs occupies the link (whole cycles; the remainder
@@ -113,6 +120,20 @@ mod tests {
         assert!((c1 as i64 - 2 * c2 as i64).abs() <= 1, "{c1} vs {c2}");
         let exact = Link::new(LinkRate::Gen1).wire_milli_bytes(36) * n / 2 / 1000;
         assert!((c1 as i64 - exact as i64).abs() <= 1);
+    }
+
+    #[test]
+    fn a_slower_core_clock_counts_fewer_cycles_for_the_same_link_time() {
+        let mut at125 = Link::new(LinkRate::Gen1);
+        let mut at100 = Link::new(LinkRate::Gen1);
+        at100.core_mhz = 100;
+        let n = 1000;
+        let c125: u64 = (0..n).map(|_| at125.cycles(4 + 64)).sum();
+        let c100: u64 = (0..n).map(|_| at100.cycles(4 + 64)).sum();
+        // the same nanoseconds: cycles scale with the clock
+        assert!((c125 as i64 * 100 - c100 as i64 * 125).abs() <= 125, "{c125} vs {c100}");
+        assert_eq!(at125.milli_cycles_per_byte(), 500);
+        assert_eq!(at100.milli_cycles_per_byte(), 400);
     }
 
     #[test]
