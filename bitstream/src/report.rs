@@ -285,3 +285,31 @@ fn critical_path(v: &serde_json::Value) -> Option<CriticalPath> {
         levels,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_critical_path_sums_cell_delays_as_logic_and_wire_delays_as_routing() {
+        let v = serde_json::json!({
+            "from": "posedge clock", "to": "posedge clock",
+            "path": [
+                {"type": "clk-to-q", "delay": 0.3, "from": {"cell": "a_FF"}, "to": {"cell": "a_FF"}},
+                {"type": "routing", "delay": 2.0, "from": {"cell": "a_FF"}, "to": {"cell": "l1"}},
+                {"type": "logic", "delay": 0.15, "from": {"cell": "l1"}, "to": {"cell": "l1"}},
+                {"type": "routing", "delay": 1.0, "from": {"cell": "l1"}, "to": {"cell": "l2"}},
+                {"type": "logic", "delay": 0.15, "from": {"cell": "l2"}, "to": {"cell": "l2"}},
+                {"type": "routing", "delay": 0.5, "from": {"cell": "l2"}, "to": {"cell": "b_FF"}},
+                {"type": "setup", "delay": 0.2, "from": {"cell": "b_FF"}, "to": {"cell": "b_FF"}}
+            ]
+        });
+        let p = critical_path(&v).unwrap();
+        assert_eq!((p.start.as_str(), p.end.as_str()), ("a_FF", "b_FF"));
+        assert_eq!(p.clocks, "posedge clock -> posedge clock");
+        assert_eq!(p.levels, 2);
+        assert!((p.logic_ns - 0.8).abs() < 1e-9, "{}", p.logic_ns);
+        assert!((p.routing_ns - 3.5).abs() < 1e-9, "{}", p.routing_ns);
+        assert!(critical_path(&serde_json::json!({"from": "x"})).is_none());
+    }
+}
