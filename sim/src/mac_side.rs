@@ -12,8 +12,8 @@
 //! line rate at a 125 MHz core clock (`line_rate`, on by default): one byte a cycle, so a
 //! frame of `n` bytes starts `max(n, 60) + 24` cycles after the one before (4 bytes of FCS,
 //! 8 of preamble, 12 of gap, as on the wire); at another core clock (`core_mhz`) the same
-//! 8 ns a byte in that clock's cycles, fractions carried. Without it frames go back to back at 8 bytes a
-//! cycle, faster than any port the card has. `txf_ready` stalls at random with
+//! 8 ns a byte in that clock's cycles, fractions carried. Without it frames go back to back
+//! at 8 bytes a cycle, faster than any port the card has. `txf_ready` stalls at random with
 //! probability `stall` from the caller's seeded generator.
 
 use crate::tap::Tap;
@@ -136,8 +136,7 @@ impl MacSide {
                 let n: usize = self.to_rx.pop_front().map_or(0, |f| f.0.len());
                 if self.line_rate {
                     // the frame's wire bytes at 8 ns each, less the beats it took to enter
-                    let milli =
-                        (n.max(60) + 24) as u64 * self.core_mhz * 8 + self.rx_carry_milli;
+                    let milli = (n.max(60) + 24) as u64 * self.core_mhz * 8 + self.rx_carry_milli;
                     self.rx_carry_milli = milli % 1000;
                     self.rx_wait = (milli / 1000).saturating_sub(n.div_ceil(8) as u64) as u32;
                 }
@@ -165,5 +164,38 @@ impl MacSide {
                 self.sent.push_back(f);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cycles the side takes to give `frames` frames of `len` bytes to a receive port that
+    /// never stalls.
+    fn cycles_for(core_mhz: u64, frames: usize, len: usize) -> u64 {
+        let mut m = MacSide {
+            core_mhz,
+            ..Default::default()
+        };
+        for _ in 0..frames {
+            m.inject(vec![0u8; len]);
+        }
+        let mut cycles = 0;
+        while m.frames_in < frames as u64 || m.rx_wait > 0 {
+            let i = m.inputs(true);
+            m.observe(&i, true, None);
+            cycles += 1;
+        }
+        cycles
+    }
+
+    #[test]
+    fn received_frames_are_paced_at_8_ns_a_wire_byte_at_any_core_clock() {
+        // 100 frames of 1514 bytes: 1538 wire bytes each (FCS, preamble, gap), 12.304 us
+        assert_eq!(cycles_for(125, 100, 1514), 100 * 1538);
+        assert_eq!(cycles_for(100, 100, 1514), 100 * 1538 * 8 / 10);
+        // short frames are padded to 60 bytes: 84 wire bytes, 67.2 cycles at 100 MHz
+        assert_eq!(cycles_for(100, 10, 20), 672);
     }
 }
