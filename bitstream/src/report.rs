@@ -129,7 +129,11 @@ impl Report {
             .as_array()
             .map(|v| v.iter().filter_map(critical_path).collect())
             .unwrap_or_default();
-        let blocks = blocks::read(&dir.join(format!("{top}.json")))?;
+        // a netlist that cannot be read costs the table, not the place-and-route run before it
+        let blocks = blocks::read(&dir.join(format!("{top}.json"))).unwrap_or_else(|e| {
+            eprintln!("[bitstream] no logic-by-block table: {e:#}");
+            Vec::new()
+        });
         Ok(Report {
             top: top.to_string(),
             target: target.to_string(),
@@ -203,18 +207,20 @@ impl Report {
         s
     }
 
-    /// The blocks taking at least 1 % of the logic cells, the rest summed in one row.
+    /// The blocks taking at least 1 % of the LUTs or of the flip-flops, or any block RAM; the
+    /// rest summed in one row.
     fn blocks_markdown(&self) -> String {
         let mut s = String::new();
         let total: u64 = self.blocks.iter().map(|b| b.comb()).sum();
+        let total_ff: u64 = self.blocks.iter().map(|b| b.ff).sum();
         if total == 0 {
             return s;
         }
         writeln!(
             s,
-            "\nWhere the logic goes (synthesized cells by the block of the net they drive; \
-             logic cells = LUT4 + 2 x carry):\n\n\
-             | block | logic cells | share | LUT4 | carry | FF | LUT RAM | DP16KD |\n\
+            "\nWhere the logic goes (synthesized cells by the block of the net that names them; \
+             `(top)`: named after a port of the top):\n\n\
+             | block | LUT4 + 2 x carry | share | LUT4 | carry | FF | LUT RAM | DP16KD |\n\
              |---|---:|---:|---:|---:|---:|---:|---:|"
         )
         .unwrap();
@@ -238,7 +244,7 @@ impl Report {
             .unwrap();
         };
         for b in &self.blocks {
-            if b.comb() * 100 >= total {
+            if b.comb() * 100 >= total || b.ff * 100 >= total_ff || b.bram > 0 {
                 row(&mut s, b);
             } else {
                 rest.lut4 += b.lut4;

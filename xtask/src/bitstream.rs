@@ -123,3 +123,38 @@ pub fn build(
     }
     Ok(report)
 }
+
+/// Write the report of the last build of `top` again from its outputs, running no tool
+/// (`--report-only`); the steps' seconds are kept from the old report.
+pub fn report_again(board: Option<&str>, top: &str) -> Result<()> {
+    let versa = ferrio_boards::find("versa-ecp5-5g").expect("the Versa board exists");
+    let (target, b) = match board {
+        Some(name) => {
+            let b = ferrio_boards::find(name).ok_or_else(|| anyhow!("no board called {name}"))?;
+            (b.name, b)
+        }
+        None => ("out-of-context", versa),
+    };
+    let dir = dir(target, top);
+    let cells = ferrio_bitstream::read_cell_counts(&dir)?;
+    let old: serde_json::Value = std::fs::read_to_string(dir.join("report.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let seconds: BTreeMap<String, f64> = old["seconds"]
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), v.as_f64().unwrap_or(0.0)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let report = Report::read(&dir, top, target, b.device, b.totals, cells, seconds)?;
+    std::fs::write(
+        dir.join("report.json"),
+        serde_json::to_string_pretty(&report)?,
+    )?;
+    std::fs::write(dir.join("report.md"), report.markdown())?;
+    println!("{}", report.markdown());
+    Ok(())
+}

@@ -73,6 +73,10 @@ enum Cmd {
         /// Out of context: report the Fmax reached without failing when `--mhz` is missed.
         #[arg(long, requires = "out_of_context")]
         measure: bool,
+        /// Run no tool: write `report.md` and `report.json` again from the last build's
+        /// outputs (after the report itself changed).
+        #[arg(long)]
+        report_only: bool,
     },
     /// Measure: `sim` (simulation speed of every Verilated top), `echo` (the echo device through
     /// the card), `blk` (virtio-blk throughput and IOPS through the card).
@@ -80,7 +84,8 @@ enum Cmd {
         #[arg(default_value = "sim")]
         what: String,
         /// The core clock the simulated cycles are read at (`net` only): the link, the host's
-        /// read latency and the 1 GbE frame pacing are converted to this clock's cycles.
+        /// read latency and the 1 GbE frame pacing are converted to this clock's cycles (the
+        /// driver model's polling is not).
         #[arg(long, default_value_t = 125)]
         core_mhz: u32,
     },
@@ -135,9 +140,14 @@ fn run(cli: Cli) -> Result<()> {
             mhz,
             seed,
             measure,
+            report_only,
         } => {
             let board = (!out_of_context).then_some(board.as_str());
-            bitstream::build(board, &top, mhz, seed, measure).map(|_| ())
+            if report_only {
+                bitstream::report_again(board, &top)
+            } else {
+                bitstream::build(board, &top, mhz, seed, measure).map(|_| ())
+            }
         }
         Cmd::Bench { what, core_mhz } => bench::command(&what, core_mhz),
         Cmd::Flash { board, top, flash } => flash::command(&board, &top, flash),
