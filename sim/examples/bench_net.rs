@@ -34,7 +34,8 @@ const TRANSPORT: u64 = feature::VERSION_1
     | feature::ORDER_PLATFORM;
 /// The core clock the cycles are read at: 125 MHz, or `FERRIO_CORE_MHZ` (`cargo xtask bench
 /// net --core-mhz N`). The link, the host's 1 us read latency and the 1 GbE pacing keep their
-/// speeds in ns, so their cycle counts follow the clock.
+/// speeds in ns, so their cycle counts follow the clock; the driver model's polling (every 16
+/// cycles) and its wait after a posted write stay in cycles, which only slows a slower clock.
 fn core_mhz() -> u64 {
     std::env::var("FERRIO_CORE_MHZ")
         .ok()

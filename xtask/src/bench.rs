@@ -7,7 +7,8 @@
 //! bench net`: virtio-net transmit and receive frames per second at 64, 512 and 1518 bytes
 //! through the whole card, against 1 GbE line rate and the Gen1 x1 ceiling; with
 //! `--core-mhz N` the same at an N MHz core clock (what a card that does not reach 125 MHz
-//! would do: the link, the host and the MAC keep their speeds in ns), written to `net-N.md`.
+//! would do: the link, the host's read latency and the 1 GbE receive pacing keep their ns; the
+//! driver model's polling stays in cycles), written to `net-N.md`.
 
 use crate::setup::{self, Need};
 use crate::tools;
