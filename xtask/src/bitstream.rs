@@ -107,12 +107,7 @@ pub fn build(
             (report, dir)
         }
     };
-    std::fs::write(
-        dir.join("report.json"),
-        serde_json::to_string_pretty(&report)?,
-    )?;
-    std::fs::write(dir.join("report.md"), report.markdown())?;
-    println!("{}", report.markdown());
+    write_report(&dir, &report)?;
     println!("[bitstream] outputs in {}", dir.display());
     if !report.timing_met() {
         if measure_only {
@@ -150,9 +145,15 @@ pub fn report_again(board: Option<&str>, top: &str) -> Result<()> {
         })
         .unwrap_or_default();
     let report = Report::read(&dir, top, target, b.device, b.totals, cells, seconds)?;
+    write_report(&dir, &report)?;
+    Ok(())
+}
+
+/// `report.json` and `report.md` into `dir`, and the markdown on stdout.
+fn write_report(dir: &std::path::Path, report: &Report) -> Result<()> {
     std::fs::write(
         dir.join("report.json"),
-        serde_json::to_string_pretty(&report)?,
+        serde_json::to_string_pretty(report)?,
     )?;
     std::fs::write(dir.join("report.md"), report.markdown())?;
     println!("{}", report.markdown());

@@ -131,7 +131,10 @@ mod tests {
         let c125: u64 = (0..n).map(|_| at125.cycles(4 + 64)).sum();
         let c100: u64 = (0..n).map(|_| at100.cycles(4 + 64)).sum();
         // the same nanoseconds: cycles scale with the clock
-        assert!((c125 as i64 * 100 - c100 as i64 * 125).abs() <= 125, "{c125} vs {c100}");
+        assert!(
+            (c125 as i64 * 100 - c100 as i64 * 125).abs() <= 125,
+            "{c125} vs {c100}"
+        );
         assert_eq!(at125.milli_cycles_per_byte(), 500);
         assert_eq!(at100.milli_cycles_per_byte(), 400);
     }
