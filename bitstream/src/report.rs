@@ -4,6 +4,7 @@
 //! by block ([`crate::blocks`]) from the synthesized netlist.
 
 use crate::blocks::{self, BlockCells};
+use crate::ctrl_sets::{self, ControlSets};
 use anyhow::{Context, Result};
 use ferrio_boards::DeviceTotals;
 use serde::Serialize;
@@ -56,6 +57,11 @@ pub struct Report {
     pub critical_paths: Vec<CriticalPath>,
     /// The synthesized netlist's cells by block, largest first.
     pub blocks: Vec<BlockCells>,
+    /// The synthesized netlist's flip-flops by control set ([`ctrl_sets`]).
+    pub control_sets: Option<ControlSets>,
+    /// The [`crate::SynthOptions::min_ctrl_set`] the netlist was synthesized with (the caller
+    /// sets it; 0 after [`Report::read`]).
+    pub min_ctrl_set: u32,
 }
 
 impl Report {
@@ -134,6 +140,9 @@ impl Report {
             eprintln!("[bitstream] no logic-by-block table: {e:#}");
             Vec::new()
         });
+        let control_sets = ctrl_sets::read(&dir.join(format!("{top}.json")))
+            .map_err(|e| eprintln!("[bitstream] no control-set count: {e:#}"))
+            .ok();
         Ok(Report {
             top: top.to_string(),
             target: target.to_string(),
@@ -144,6 +153,8 @@ impl Report {
             seconds,
             critical_paths,
             blocks,
+            control_sets,
+            min_ctrl_set: 0,
         })
     }
 
@@ -196,6 +207,31 @@ impl Report {
                 "\ncritical path ({}): `{}` to `{}`; logic levels: {}; {:.2} ns of logic and \
                  {:.2} ns of routing",
                 p.clocks, p.start, p.end, p.levels, p.logic_ns, p.routing_ns
+            )
+            .unwrap();
+        }
+        if self.min_ctrl_set > 0 {
+            writeln!(
+                s,
+                "\nsynthesis: a clock enable or synchronous reset shared by fewer than {} \
+                 flip-flops is built from a LUT (`dfflegalize` -mince/-minsrst)",
+                self.min_ctrl_set
+            )
+            .unwrap();
+        }
+        if let Some(cs) = &self.control_sets {
+            writeln!(
+                s,
+                "\ncontrol sets (flip-flops sharing clock, enable and set/reset, as two must to \
+                 share a slice): {} for {} flip-flops; {} of fewer than {} flip-flops ({} \
+                 flip-flops), {} of one; the flip-flops need at least {} slices",
+                cs.sets,
+                cs.flip_flops,
+                cs.small_sets,
+                ctrl_sets::SMALL,
+                cs.small_set_flip_flops,
+                cs.single,
+                cs.min_slices
             )
             .unwrap();
         }

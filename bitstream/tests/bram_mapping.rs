@@ -4,7 +4,7 @@
 //!
 //! Needs the yosys installed by `cargo xtask setup` (`cargo xtask test` makes sure of it).
 
-use ferrio_bitstream::{synthesize, CellCounts, Toolchain};
+use ferrio_bitstream::{synthesize, CellCounts, SynthOptions, Toolchain};
 use std::path::PathBuf;
 
 fn synth(top: &str) -> CellCounts {
@@ -21,7 +21,9 @@ fn synth(top: &str) -> CellCounts {
     let dir = PathBuf::from(env!("FERRIO_OUT"))
         .join("synth-tests")
         .join(top);
-    synthesize(&tools, &t.verilog(), &dir, top).unwrap().0
+    synthesize(&tools, &t.verilog(), &dir, top, SynthOptions::YOSYS)
+        .unwrap()
+        .0
 }
 
 fn count(cells: &CellCounts, name: &str) -> u64 {

@@ -6,7 +6,7 @@
 use crate::setup::{self, Need};
 use crate::tools;
 use anyhow::{anyhow, bail, Result};
-use ferrio_bitstream::{Report, Target, Toolchain};
+use ferrio_bitstream::{Report, SynthOptions, Target, Toolchain};
 use ferrio_hdl::tops::{self, Kind};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -22,16 +22,29 @@ pub fn dir(board: &str, top: &str) -> PathBuf {
     tools::out_dir().join("bitstream").join(board).join(top)
 }
 
-/// Build `top` for `board` (or out of context when `board` is `None`). Returns the report.
-/// Fails when timing is missed, unless `measure_only` (out of context only): then nextpnr
-/// finishes anyway and the report says what was reached, for measuring a core that is known
-/// not to meet `mhz`.
+/// Build `top` for `board` (or out of context when `board` is `None`) with yosys's own
+/// synthesis choices. Returns the report.
 pub fn build(
     board: Option<&str>,
     top: &str,
     mhz: f64,
     seed: u32,
     measure_only: bool,
+) -> Result<Report> {
+    build_with(board, top, mhz, seed, measure_only, SynthOptions::YOSYS)
+}
+
+/// Build `top` for `board` (or out of context when `board` is `None`). Returns the report.
+/// Fails when timing is missed, unless `measure_only` (out of context only): then nextpnr
+/// finishes anyway and the report says what was reached, for measuring a core that is known
+/// not to meet `mhz`.
+pub fn build_with(
+    board: Option<&str>,
+    top: &str,
+    mhz: f64,
+    seed: u32,
+    measure_only: bool,
+    synth: SynthOptions,
 ) -> Result<Report> {
     setup::ensure(Need::Everything)?;
     let t = tops::find(top).ok_or_else(|| anyhow!("no top called {top}"))?;
@@ -53,8 +66,11 @@ pub fn build(
                 );
             }
             let dir = dir(board.name, top);
-            println!("[bitstream] {top} for {board_name}: yosys synth_ecp5 ...");
-            let (cells, s) = ferrio_bitstream::synthesize(&tc, &t.verilog(), &dir, top)?;
+            println!(
+                "[bitstream] {top} for {board_name}: yosys synth_ecp5{} ...",
+                synth_note(synth)
+            );
+            let (cells, s) = ferrio_bitstream::synthesize(&tc, &t.verilog(), &dir, top, synth)?;
             seconds.insert("1 yosys".to_string(), s);
             println!("[bitstream] {top}: nextpnr-ecp5 ...");
             let s = ferrio_bitstream::place_and_route(&tc, &dir, top, Target::Board(&board), seed)?;
@@ -79,8 +95,11 @@ pub fn build(
             }
             let board = ferrio_boards::find("versa-ecp5-5g").expect("the Versa board exists");
             let dir = dir("out-of-context", top);
-            println!("[bitstream] {top} out of context at {mhz} MHz: yosys synth_ecp5 ...");
-            let (cells, s) = ferrio_bitstream::synthesize(&tc, &t.verilog(), &dir, top)?;
+            println!(
+                "[bitstream] {top} out of context at {mhz} MHz: yosys synth_ecp5{} ...",
+                synth_note(synth)
+            );
+            let (cells, s) = ferrio_bitstream::synthesize(&tc, &t.verilog(), &dir, top, synth)?;
             seconds.insert("1 yosys".to_string(), s);
             println!("[bitstream] {top}: nextpnr-ecp5 --out-of-context ...");
             let s = ferrio_bitstream::place_and_route(
@@ -107,6 +126,8 @@ pub fn build(
             (report, dir)
         }
     };
+    let mut report = report;
+    report.min_ctrl_set = synth.min_ctrl_set;
     write_report(&dir, &report)?;
     println!("[bitstream] outputs in {}", dir.display());
     if !report.timing_met() {
@@ -117,6 +138,13 @@ pub fn build(
         }
     }
     Ok(report)
+}
+
+fn synth_note(synth: SynthOptions) -> String {
+    match synth.min_ctrl_set {
+        0 => String::new(),
+        n => format!(" (enables and resets of fewer than {n} flip-flops from LUTs)"),
+    }
 }
 
 /// Write the report of the last build of `top` again from its outputs, running no tool
@@ -144,7 +172,8 @@ pub fn report_again(board: Option<&str>, top: &str) -> Result<()> {
                 .collect()
         })
         .unwrap_or_default();
-    let report = Report::read(&dir, top, target, b.device, b.totals, cells, seconds)?;
+    let mut report = Report::read(&dir, top, target, b.device, b.totals, cells, seconds)?;
+    report.min_ctrl_set = old["min_ctrl_set"].as_u64().unwrap_or(0) as u32;
     write_report(&dir, &report)?;
     Ok(())
 }

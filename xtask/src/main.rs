@@ -77,6 +77,11 @@ enum Cmd {
         /// outputs (after the report itself changed).
         #[arg(long)]
         report_only: bool,
+        /// yosys: build a clock enable or synchronous reset shared by fewer than N flip-flops
+        /// from a LUT (fewer control sets; bitstream/src/ctrl_sets.rs). Default 0: always use
+        /// them, as yosys does.
+        #[arg(long, default_value_t = 0)]
+        min_ctrl_set: u32,
     },
     /// Measure: `sim` (simulation speed of every Verilated top), `echo` (the echo device through
     /// the card), `blk` (virtio-blk throughput and IOPS through the card).
@@ -141,12 +146,14 @@ fn run(cli: Cli) -> Result<()> {
             seed,
             measure,
             report_only,
+            min_ctrl_set,
         } => {
             let board = (!out_of_context).then_some(board.as_str());
+            let synth = ferrio_bitstream::SynthOptions { min_ctrl_set };
             if report_only {
                 bitstream::report_again(board, &top)
             } else {
-                bitstream::build(board, &top, mhz, seed, measure).map(|_| ())
+                bitstream::build_with(board, &top, mhz, seed, measure, synth).map(|_| ())
             }
         }
         Cmd::Bench { what, core_mhz } => bench::command(&what, core_mhz),
