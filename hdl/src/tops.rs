@@ -21,7 +21,9 @@
 //! | `blk_device_ro` | sim | `clock` | [`BlkDeviceBram`], read-only build (`BlkConfig::read_only`, VIRTIO_BLK_F_RO): the same ports as `blk_device` |
 //! | `net_device` | sim, core | `clock` | [`NetDevice`]: the virtio-net device, default build (device tests; placed out of context for its Fmax, about 2.5 min) |
 //! | `eth_mac` | sim, core | `clock` | [`EthMac`]: the 1 GbE MAC's GMII transmit and receive and its MDIO link reader, side by side (MDC every 8 cycles, a read every 64 cycles in this build) |
-//! | `eth_rgmii` | sim | `clock` | [`EthMacRgmii`]: the MAC as a board carries it (RGMII pads with the ECP5 DDR cells, the receive clock crossing, PHY reset, MDIO), short reset and MDIO timings, 2 ns `DELAYG` on the transmit clock and the receive inputs; `rgmii_rx_clk` is a second clock driven from Rust |
+//! | `frame_cdc` | sim, core | `w_clock` | [`FrameCdc`]: a frame port crossing from `w_clock` to `r_clock` (both driven from Rust), the writer waiting on `w_ready` |
+//! | `frame_cdc_lossy` | sim | `w_clock` | [`FrameCdc::lossy`]: the same for a writer that cannot wait |
+//! | `eth_rgmii` | sim | `clock` | [`EthMacRgmii`]: the MAC as a board carries it (its two frame crossings, RGMII pads with the ECP5 DDR cells, the receive clock crossing, PHY reset, MDIO), short reset and MDIO timings, 2 ns `DELAYG` on the transmit clock and the receive inputs; `mac_clock` and `rgmii_rx_clk` are further clocks driven from Rust |
 //! | `eth_echo_sim` | sim | `clk100` | [`EthEcho`] with short PHY reset and MDIO timings, for simulation |
 //! | `eth_echo` | board `versa-ecp5-5g` | `clk100` | [`EthEcho`] as built for the board: the MAC on Ethernet port 0 echoing frames |
 //! | `heartbeat_sim` | sim | `clk100` | [`Heartbeat`] with a 2^4-cycle beat, for simulation |
@@ -34,7 +36,7 @@ use crate::common::{BramSdp, FifoBram, FifoLut, SkidBuffer};
 use crate::device::blk::{BlkConfig, BlkDeviceBram};
 use crate::device::net::{NetConfig, NetDevice};
 use crate::ecp5;
-use crate::ethernet::{EthMac, EthMacRgmii, MacParams};
+use crate::ethernet::{EthMac, EthMacRgmii, FrameCdc, MacParams};
 use crate::tlp::ConfigSpace;
 use crate::transport::CardConfig;
 use crate::virtio_card::{VirtioCard, VirtioCardBram};
@@ -261,6 +263,24 @@ pub fn all() -> Vec<Top> {
             core: true,
             describe: "the 1 GbE MAC's GMII transmit, receive and MDIO link reader",
             verilog: || emit_block(EthMac::new(NetConfig::default().max_frame(), 1, 4, 64)),
+        },
+        Top {
+            name: "frame_cdc",
+            kind: Kind::Sim,
+            clock: "w_clock",
+            reset: Some(("w_reset", true)),
+            core: true,
+            describe: "FrameCdc: a frame port crossing between two clocks, the writer waiting on ready",
+            verilog: || emit_block(FrameCdc::waiting()),
+        },
+        Top {
+            name: "frame_cdc_lossy",
+            kind: Kind::Sim,
+            clock: "w_clock",
+            reset: Some(("w_reset", true)),
+            core: false,
+            describe: "FrameCdc, lossy build: the writer cannot wait (a receiving MAC)",
+            verilog: || emit_block(FrameCdc::lossy()),
         },
         Top {
             name: "eth_rgmii",

@@ -6,6 +6,10 @@
 //! internal delay), and reads the transmit pins in each half of the core clock (the DDR output
 //! cell shows bits 3:0 while the clock is high and 7:4 while it is low).
 //!
+//! A top whose MAC has its own clock (`eth_rgmii`'s `mac_clock`) gets it driven with the core
+//! clock's edges, or, after [`RgmiiPhy::with_mac_clock`], as a third clock of its own: the
+//! transmit pins are then read in its halves instead.
+//!
 //! The MDIO side is [`MdioPhy`] (`RgmiiPhy::mdio`).
 
 use crate::eth_wire::MdioPhy;
@@ -14,6 +18,8 @@ use std::collections::VecDeque;
 /// The pins of a top that [`RgmiiPhy`] drives and reads.
 pub trait RgmiiDut {
     fn set_core_clock(&mut self, level: bool);
+    /// The MAC's own clock (`mac_clock`), for a top that has one.
+    fn set_mac_clock(&mut self, _level: bool) {}
     fn set_rx(&mut self, clk: bool, ctl: bool, d: u8);
     /// (`tx_clk`, `tx_ctl`, `txd`) after evaluation.
     fn tx(&mut self) -> (bool, bool, u8);
@@ -25,9 +31,16 @@ pub trait RgmiiDut {
 }
 
 macro_rules! rgmii_dut {
-    ($t:ty, $clk:ident, $rxc:ident, $rxctl:ident, $rxd:ident, $txc:ident, $txctl:ident,
+    ($t:ty, mac $macclk:ident, $($rest:tt)*) => {
+        rgmii_dut!(@impl $t, { fn set_mac_clock(&mut self, level: bool) { self.$macclk(level as u64); } }, $($rest)*);
+    };
+    ($t:ty, $($rest:tt)*) => {
+        rgmii_dut!(@impl $t, {}, $($rest)*);
+    };
+    (@impl $t:ty, { $($extra:tt)* }, $clk:ident, $rxc:ident, $rxctl:ident, $rxd:ident, $txc:ident, $txctl:ident,
      $txd:ident, $mdc:ident, $mo:ident, $moe:ident, $mi:ident) => {
         impl RgmiiDut for $t {
+            $($extra)*
             fn set_core_clock(&mut self, level: bool) {
                 self.$clk(level as u64);
             }
@@ -57,6 +70,7 @@ macro_rules! rgmii_dut {
 
 rgmii_dut!(
     crate::models::EthRgmii,
+    mac set_mac_clock,
     set_clock,
     set_rgmii_rx_clk,
     set_rgmii_rx_ctl,
@@ -90,6 +104,10 @@ type RxByte = (bool, bool, u8);
 pub struct RgmiiPhy {
     core_half: u64,
     rx_half: u64,
+    /// The MAC's clock's half period, when it is not the core clock.
+    mac_half: Option<u64>,
+    next_mac: u64,
+    mac_level: bool,
     next_core: u64,
     next_rx: u64,
     next_rx_data: u64,
@@ -105,7 +123,8 @@ pub struct RgmiiPhy {
     pub tx_frames: Vec<(Vec<u8>, bool)>,
     /// Core clock cycles run.
     pub cycles: u64,
-    /// Set if `tx_clk` ever differed from the core clock's level (it is the clock forwarded).
+    /// Set if `tx_clk` ever differed from the level of the clock it forwards (the MAC's clock:
+    /// the core clock unless [`RgmiiPhy::with_mac_clock`]).
     pub tx_clk_wrong: bool,
     /// The PHY's MDIO side.
     pub mdio: MdioPhy,
@@ -118,6 +137,9 @@ impl RgmiiPhy {
         RgmiiPhy {
             core_half: core_half_ps,
             rx_half: rx_half_ps,
+            mac_half: None,
+            next_mac: u64::MAX,
+            mac_level: true,
             next_core: core_half_ps,
             // start the receive clock out of phase with the core clock
             next_rx: rx_half_ps + rx_half_ps / 3,
@@ -135,6 +157,14 @@ impl RgmiiPhy {
             tx_clk_wrong: false,
             mdio: MdioPhy::new(addr, bmsr),
         }
+    }
+
+    /// Run the MAC's clock (`mac_clock`) apart from the core clock, at half period
+    /// `mac_half_ps`, out of phase with it; the transmit pins follow it.
+    pub fn with_mac_clock(mut self, mac_half_ps: u64) -> Self {
+        self.mac_half = Some(mac_half_ps);
+        self.next_mac = mac_half_ps + mac_half_ps / 5;
+        self
     }
 
     /// Queue `wire` (preamble to FCS) for the receive pins, RX_ER on byte `er_at` if given,
@@ -184,7 +214,11 @@ impl RgmiiPhy {
 
     /// The next event on the time line.
     fn step<D: RgmiiDut>(&mut self, dut: &mut D) {
-        let t = self.next_core.min(self.next_rx).min(self.next_rx_data);
+        let t = self
+            .next_core
+            .min(self.next_rx)
+            .min(self.next_rx_data)
+            .min(self.next_mac);
         if t == self.next_rx_data {
             // a quarter period before the coming edge: that edge's half of the byte
             self.next_rx_data = u64::MAX;
@@ -205,6 +239,12 @@ impl RgmiiPhy {
             dut.settle();
             self.next_rx = t + self.rx_half;
             self.next_rx_data = t + self.rx_half / 2;
+        } else if t == self.next_mac {
+            self.mac_level = !self.mac_level;
+            dut.set_mac_clock(self.mac_level);
+            dut.settle();
+            self.read_tx(dut, self.mac_level);
+            self.next_mac = t + self.mac_half.expect("a MAC clock of its own");
         } else {
             self.core_level = !self.core_level;
             if self.core_level {
@@ -217,27 +257,39 @@ impl RgmiiPhy {
                 self.mdio.step(mdc, line);
             }
             dut.set_core_clock(self.core_level);
-            dut.settle();
-            let (clk, ctl, d) = dut.tx();
-            if clk != self.core_level {
-                self.tx_clk_wrong = true;
+            if self.mac_half.is_none() {
+                dut.set_mac_clock(self.core_level);
             }
+            dut.settle();
             if self.core_level {
                 self.cycles += 1;
-                self.tx_rise = (ctl, d);
-            } else {
-                let (en, lo) = self.tx_rise;
-                let er = en ^ ctl;
-                if en {
-                    self.tx_run.push(lo | d << 4);
-                    self.tx_er_run |= er;
-                } else if !self.tx_run.is_empty() {
-                    let f = std::mem::take(&mut self.tx_run);
-                    self.tx_frames.push((f, self.tx_er_run));
-                    self.tx_er_run = false;
-                }
+            }
+            if self.mac_half.is_none() {
+                self.read_tx(dut, self.core_level);
             }
             self.next_core = t + self.core_half;
+        }
+    }
+
+    /// The transmit pins after an edge of the clock that forwards `tx_clk` (now at `level`).
+    fn read_tx<D: RgmiiDut>(&mut self, dut: &mut D, level: bool) {
+        let (clk, ctl, d) = dut.tx();
+        if clk != level {
+            self.tx_clk_wrong = true;
+        }
+        if level {
+            self.tx_rise = (ctl, d);
+        } else {
+            let (en, lo) = self.tx_rise;
+            let er = en ^ ctl;
+            if en {
+                self.tx_run.push(lo | d << 4);
+                self.tx_er_run |= er;
+            } else if !self.tx_run.is_empty() {
+                let f = std::mem::take(&mut self.tx_run);
+                self.tx_frames.push((f, self.tx_er_run));
+                self.tx_er_run = false;
+            }
         }
     }
 }

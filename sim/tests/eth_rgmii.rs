@@ -68,6 +68,7 @@ fn net_rgmii_receive_crosses_from_the_phys_clock_faster_or_slower_than_the_core(
             want.resize(want.len().max(60), 0);
             assert_eq!(g, &want, "rx {rx_half} ps, frame {i}: every byte, in order");
         }
+        phy.run(&mut m, 8); // the counters cross into the card's clock
         assert_eq!(m.rx_frames(), frames.len() as u64);
         assert_eq!(m.rx_bad(), 0);
         assert_eq!(
@@ -98,6 +99,7 @@ fn net_rgmii_rx_er_and_a_bad_fcs_across_the_pads_fail_the_frame_and_the_next_pas
     assert!(got[1].1, "a bad FCS marks the frame");
     assert!(!got[2].1, "the next frame is good");
     assert_eq!(got[2].0, c);
+    phy.run(&mut m, 8); // the counters cross into the card's clock
     assert_eq!((m.rx_frames(), m.rx_bad()), (1, 2));
 }
 
@@ -120,6 +122,7 @@ fn net_rgmii_a_receive_clock_far_too_fast_overflows_the_crossing_and_no_frame_pa
         }
         phy.send(&on_wire(&short), None);
         let got = collect_rx(&mut m, &mut phy, 2, 20_000);
+        phy.run(&mut m, 8); // the counter crosses into the card's clock
         assert!(
             m.rx_overflows() >= 1,
             "rx {rx_half} ps: the crossing counted its overflow"
@@ -171,6 +174,7 @@ fn net_rgmii_transmit_nibbles_and_the_forwarded_clock_carry_each_frame_whole() {
     });
     assert!(!phy.tx_clk_wrong, "tx_clk is the core clock forwarded");
     assert_eq!(phy.tx_frames.len(), n, "every frame on the wire");
+    phy.run(&mut m, 8); // the counter crosses into the card's clock
     for (i, (f, (w, er))) in frames.iter().zip(&phy.tx_frames).enumerate() {
         assert!(!er, "frame {i}: no TX_ER");
         assert_eq!(
@@ -274,10 +278,11 @@ fn net_rgmii_a_core_reset_in_the_middle_of_a_frame_empties_the_crossing_and_the_
         let mut phy = RgmiiPhy::new(CORE_HALF, 3999, 1, 0x796d);
         let long = frame(&mut r, 1514);
         phy.send(&on_wire(&long), None);
-        // `cut` cycles into the frame, a short core reset (the PHY's clock keeps running)
+        // `cut` cycles into the frame, a short core reset (eight cycles, the shortest the MAC's
+        // crossings take; the PHY's clock keeps running)
         phy.run(&mut m, cut);
         m.set_reset(1);
-        phy.run(&mut m, 2);
+        phy.run(&mut m, 8);
         m.set_reset(0);
         let next: Vec<Vec<u8>> = (0..3).map(|_| frame(&mut r, 100)).collect();
         for f in &next {
@@ -295,5 +300,80 @@ fn net_rgmii_a_core_reset_in_the_middle_of_a_frame_empties_the_crossing_and_the_
         for (g, f) in good.iter().zip(&next) {
             assert_eq!(*g, f, "cut at {cut}: every byte");
         }
+    }
+}
+
+#[test]
+fn net_rgmii_frames_cross_whole_both_ways_with_the_card_clock_slower_or_faster_than_the_macs() {
+    let mut r = rng("net_rgmii_two_clocks");
+    // the MAC at 125 MHz (4 ns halves), the PHY's receive clock 100 ppm slow; the card at
+    // 100 MHz, 150 MHz and 71 MHz
+    for core_half in [5000u64, 3333, 7000] {
+        let mut m = mac();
+        let mut phy = RgmiiPhy::new(core_half, 4001, 1, 0x796d).with_mac_clock(4000);
+        let rx_frames: Vec<Vec<u8>> = [60usize, 1514, 64, 333, 1518]
+            .iter()
+            .map(|&n| frame(&mut r, n))
+            .collect();
+        let tx_frames: Vec<Vec<u8>> = [1514usize, 14, 60, 200, 1514]
+            .iter()
+            .map(|&n| frame(&mut r, n))
+            .collect();
+        for f in &rx_frames {
+            phy.send(&on_wire(f), None);
+        }
+        let mut beats = std::collections::VecDeque::new();
+        for f in &tx_frames {
+            for (k, c) in f.chunks(8).enumerate() {
+                let mut b = [0u8; 8];
+                b[..c.len()].copy_from_slice(c);
+                beats.push_back((u64::from_le_bytes(b), c.len(), 8 * k + c.len() == f.len()));
+            }
+        }
+        let mut got = Vec::new();
+        let mut cur = Vec::new();
+        let ok = phy.run_until(&mut m, 80_000, |phy, m| {
+            if m.rxf_valid() == 1 {
+                let n = m.rxf_bytes() as usize;
+                cur.extend_from_slice(&m.rxf_data().to_le_bytes()[..n]);
+                if m.rxf_last() == 1 {
+                    got.push((std::mem::take(&mut cur), m.rxf_err() == 1));
+                }
+            }
+            match beats.front() {
+                Some(&(d, b, l)) => {
+                    m.set_txf_valid(1);
+                    m.set_txf_data(d);
+                    m.set_txf_bytes(b as u64);
+                    m.set_txf_last(l as u64);
+                    if m.txf_ready() == 1 {
+                        beats.pop_front();
+                    }
+                }
+                None => m.set_txf_valid(0),
+            }
+            got.len() >= rx_frames.len() && phy.tx_frames.len() >= tx_frames.len()
+        });
+        assert!(
+            ok,
+            "card half period {core_half} ps: both directions finish"
+        );
+        phy.run(&mut m, 16); // the counters cross into the card's clock
+        for (i, (f, (g, err))) in rx_frames.iter().zip(&got).enumerate() {
+            assert!(
+                !err,
+                "card {core_half} ps, received frame {i}: good verdict"
+            );
+            assert_eq!(g, f, "card {core_half} ps, received frame {i}: every byte");
+        }
+        assert!(!phy.tx_clk_wrong, "tx_clk is the MAC's clock forwarded");
+        for (i, (f, (w, er))) in tx_frames.iter().zip(&phy.tx_frames).enumerate() {
+            assert!(!er, "card {core_half} ps, sent frame {i}: no TX_ER");
+            assert_eq!(w, &on_wire(f), "card {core_half} ps, sent frame {i}");
+        }
+        assert_eq!(m.tx_frames(), tx_frames.len() as u64);
+        assert_eq!(m.tx_underruns(), 0, "the crossing keeps the MAC fed");
+        assert_eq!(m.rx_frames(), rx_frames.len() as u64);
+        assert_eq!((m.rx_bad(), m.rx_cdc_drops(), m.rx_overflows()), (0, 0, 0));
     }
 }

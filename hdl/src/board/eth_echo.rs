@@ -5,7 +5,8 @@
 //! filter) come back unchanged, so `tcpdump -e` on the PC shows each twice.
 //!
 //! Clocking as [`super::Heartbeat`]: the 100 MHz oscillator through the PLL to the 125 MHz core
-//! clock (which is also the RGMII transmit clock); the PHY's `eth0_rx_clk` clocks the receive
+//! clock, which drives both of the MAC's clocks here (its `clock` and `mac_clock`, so its
+//! frame crossings run with one clock on both sides) and is the RGMII transmit clock; the PHY's `eth0_rx_clk` clocks the receive
 //! pads. The core is held in reset while the button is pressed or the PLL is unlocked; the PHY
 //! reset follows ([`crate::ethernet::PhyReset`]).
 //!
@@ -54,6 +55,7 @@ pub struct EthEcho {
     pub stat_rx_frames: Signal<Out, Bits<32>>,
     pub stat_rx_bad: Signal<Out, Bits<32>>,
     pub stat_rx_overflows: Signal<Out, Bits<32>>,
+    pub stat_rx_cdc_drops: Signal<Out, Bits<32>>,
     pub stat_echoed: Signal<Out, Bits<32>>,
     pub stat_dropped: Signal<Out, Bits<32>>,
     pub stat_bmsr: Signal<Out, Bits<16>>,
@@ -97,6 +99,7 @@ impl EthEcho {
             stat_rx_frames: Default::default(),
             stat_rx_bad: Default::default(),
             stat_rx_overflows: Default::default(),
+            stat_rx_cdc_drops: Default::default(),
             stat_echoed: Default::default(),
             stat_dropped: Default::default(),
             stat_bmsr: Default::default(),
@@ -129,7 +132,9 @@ impl Logic for EthEcho {
         self.reset_meta.d.next = !self.rst_n.val();
         self.reset_sync.d.next = self.reset_meta.q.val();
 
+        // the card's clock and the MAC's are one here: the echo runs at 125 MHz
         self.mac.clock.next = self.core_clock.val();
+        self.mac.mac_clock.next = self.core_clock.val();
         self.mac.reset.next = self.reset_sync.q.val();
         self.echo.clock.next = self.core_clock.val();
         self.echo.reset.next = self.reset_sync.q.val();
@@ -162,6 +167,7 @@ impl Logic for EthEcho {
         self.stat_rx_frames.next = self.mac.rx_frames.val();
         self.stat_rx_bad.next = self.mac.rx_bad.val();
         self.stat_rx_overflows.next = self.mac.rx_overflows.val();
+        self.stat_rx_cdc_drops.next = self.mac.rx_cdc_drops.val();
         self.stat_echoed.next = self.echo.echoed.val();
         self.stat_dropped.next = self.echo.dropped.val();
         self.stat_bmsr.next = self.mac.bmsr.val();
@@ -213,7 +219,8 @@ input wire [3:0] eth0_rxd;
 wire mdio_o, mdio_oe;
 // the counters are for the simulation top; nothing on the board reads them
 wire [31:0] unused_tx_frames, unused_tx_underruns, unused_rx_frames, unused_rx_bad;
-wire [31:0] unused_rx_overflows, unused_echoed, unused_dropped, unused_mdio_reads;
+wire [31:0] unused_rx_overflows, unused_rx_cdc_drops, unused_echoed, unused_dropped;
+wire [31:0] unused_mdio_reads;
 wire [15:0] unused_bmsr;
 assign eth0_mdio = mdio_oe ? mdio_o : 1'bz;
 eth_echo_core core_i (
@@ -224,6 +231,7 @@ eth_echo_core core_i (
   .eth0_rxd(eth0_rxd), .stat_tx_frames(unused_tx_frames),
   .stat_tx_underruns(unused_tx_underruns), .stat_rx_frames(unused_rx_frames),
   .stat_rx_bad(unused_rx_bad), .stat_rx_overflows(unused_rx_overflows),
+  .stat_rx_cdc_drops(unused_rx_cdc_drops),
   .stat_echoed(unused_echoed), .stat_dropped(unused_dropped), .stat_bmsr(unused_bmsr),
   .stat_mdio_reads(unused_mdio_reads)
 );

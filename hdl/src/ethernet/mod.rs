@@ -6,11 +6,15 @@
 //! | [`gmii_tx`] | [`EthGmiiTx`]: `txf` frames to a GMII byte stream (preamble, padding, FCS, gap) | simulated |
 //! | [`gmii_rx`] | [`EthGmiiRx`]: a GMII byte stream to `rxf` frames, FCS checked, the verdict on the last beat (`rxf_err`) | simulated |
 //! | [`mdio`] | [`MdioLink`]: the PHY's link state read over MDIO | simulated |
-//! | RGMII (DDR) pads, the receive clock domain crossing, the board top | | **not built yet** |
+//! | [`phy_reset`] | [`PhyReset`]: the PHY's reset pin after the card's reset | simulated |
+//! | [`rgmii`] | [`EthRgmii`]: the RGMII pads (ECP5 DDR cells) and the crossing from the PHY's receive clock | simulated, placed and routed (`eth_echo`) |
+//! | [`frame_cdc`] | [`FrameCdc`]: a frame port from one clock to another | simulated |
+//! | [`mac_rgmii`] | [`EthMacRgmii`]: all of the above, the MAC in its own 125 MHz `mac_clock` and the frame ports in the card's | simulated, placed and routed (`eth_echo`); not run on a board |
 //!
 //! [`EthMac`] puts the three side by side (unconnected to each other) as the `eth_mac`
 //! simulation top.
 
+pub mod frame_cdc;
 pub mod gmii_rx;
 pub mod gmii_tx;
 pub mod mac_rgmii;
@@ -18,6 +22,7 @@ pub mod mdio;
 pub mod phy_reset;
 pub mod rgmii;
 
+pub use frame_cdc::FrameCdc;
 pub use gmii_rx::EthGmiiRx;
 pub use gmii_tx::EthGmiiTx;
 pub use mac_rgmii::{EthMacRgmii, MacParams};

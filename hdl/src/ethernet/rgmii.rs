@@ -1,7 +1,8 @@
 //! [`EthRgmii`]: the RGMII pads of the 1 GbE MAC on ECP5, between the PHY's four-bit DDR
 //! interface and the GMII byte streams of [`super::EthGmiiTx`] and [`super::EthGmiiRx`].
 //!
-//! Transmit runs in the core clock (125 MHz, the clock the MAC and the net device run in): each
+//! `clock` here is the MAC's 125 MHz clock ([`super::EthMacRgmii`]'s `mac_clock`; "core" below
+//! means it). Transmit runs in it: each
 //! GMII byte leaves as two nibbles through `ODDRX1F` cells, bits 3:0 while the clock is high and
 //! 7:4 while it is low; `tx_ctl` carries TX_EN then TX_EN xor TX_ER; `tx_clk` is the core clock
 //! forwarded through an `ODDRX1F` (1, 0). Receive samples `rxd`/`rx_ctl` on both edges of the
