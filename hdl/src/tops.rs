@@ -15,8 +15,7 @@
 //! | `card_q32k` | sim | `clock` | [`Card`] allowing queues of 32768 (queue-size tests) |
 //! | `virtio_card` | sim | `clock` | [`VirtioCard`]: the card core with the net device on function 0 and the blk device on function 1; frame ports and storage port served from Rust |
 //! | `virtio_card_proxy` | sim | `clock` | [`VirtioCard`] in the QEMU proxy build (32-bit BAR0, no MSI-X, a 16 MiB disk: [`VirtioCard::for_qemu_proxy`]): what `cargo xtask demo` attaches to a Linux guest |
-//! | `virtio_card_bram` | core | `clock` | [`VirtioCardBram`]: the same with the 128 KiB block-RAM disk and the net device's board build (two queue pairs, `NetConfig::board`), as the board carries it |
-//! | `virtio_card_bram_small` | core | `clock` | [`VirtioCardBram`] cut to what nextpnr places today: two queue pairs as the board's build, one blk queue, a 64 KiB disk ([`VirtioCardBram::small`]; docs/PERFORMANCE.md) |
+//! | `virtio_card_bram` | core | `clock` | [`VirtioCardBram`]: the same as the board carries it: the net device's two queue pairs (`NetConfig::board`), the blk device's one request queue and 128 KiB block-RAM disk (`BlkConfig::board`) |
 //! | `blk_device` | sim, core | `clock` | [`BlkDeviceBram`]: the virtio-blk device and its 128 KiB block-RAM store (device tests) |
 //! | `blk_device_ro` | sim | `clock` | [`BlkDeviceBram`], read-only build (`BlkConfig::read_only`, VIRTIO_BLK_F_RO): the same ports as `blk_device` |
 //! | `net_device` | sim, core | `clock` | [`NetDevice`]: the virtio-net device, default build (device tests; placed out of context for its Fmax, about 2.5 min) |
@@ -216,17 +215,8 @@ pub fn all() -> Vec<Top> {
             clock: "clock",
             reset: Some(("reset", true)),
             core: true,
-            describe: "the card core with the virtio-blk device and its 128 KiB block-RAM disk (out-of-context size and Fmax)",
+            describe: "the card core as the board carries it: net (two pairs), blk (one queue, 128 KiB block-RAM disk); out-of-context size and Fmax",
             verilog: emit::<VirtioCardBram>,
-        },
-        Top {
-            name: "virtio_card_bram_small",
-            kind: Kind::Core,
-            clock: "clock",
-            reset: Some(("reset", true)),
-            core: true,
-            describe: "the card core with net (two pairs) and blk (one queue, 64 KiB block-RAM disk): a build that places today",
-            verilog: || emit_block(VirtioCardBram::small()),
         },
         Top {
             name: "blk_device",

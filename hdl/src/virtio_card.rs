@@ -483,31 +483,14 @@ impl VirtioCardBram {
     }
 }
 
-impl VirtioCardBram {
-    /// The board's build cut until nextpnr places it on the LFE5UM5G-45F: the net device's two
-    /// queue pairs kept, one blk request queue instead of two, a 64 KiB disk instead of
-    /// 128 KiB (80 % of the logic cells and 70 of 108 block RAMs, against 82 % and 102 for the
-    /// board's build, which neither of nextpnr's placers can legalise; docs/PERFORMANCE.md).
-    pub fn small() -> Self {
-        Self::new(
-            &CardConfig::default(),
-            &NetConfig::board(),
-            &BlkConfig {
-                capacity: 128,
-                num_queues: 1,
-                ..BlkConfig::default()
-            },
-        )
-    }
-}
-
 impl Default for VirtioCardBram {
-    /// The board's build: the net device with [`NetConfig::board`]'s two queue pairs.
+    /// The board's build: the net device with [`NetConfig::board`]'s two queue pairs, the blk
+    /// device with [`BlkConfig::board`]'s one request queue and 128 KiB disk.
     fn default() -> Self {
         Self::new(
             &CardConfig::default(),
             &NetConfig::board(),
-            &BlkConfig::default(),
+            &BlkConfig::board(),
         )
     }
 }
