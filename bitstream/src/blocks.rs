@@ -12,10 +12,8 @@
 //! rust-hdl `Reg`'s hold mux into the flip-flop's enable across the module boundary, so it
 //! counted a 162-bit `SkidBuffer` as 1,300 LUT4 where the flat build uses 168.
 
-use anyhow::{Context, Result};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// How many parts of a cell's hierarchical path name its block (`core.net.rx`).
 pub const DEPTH: usize = 3;
@@ -40,23 +38,6 @@ impl BlockCells {
     pub fn comb(&self) -> u64 {
         self.lut4 + 2 * self.carry
     }
-}
-
-#[derive(Deserialize)]
-struct Netlist {
-    modules: BTreeMap<String, Module>,
-}
-
-#[derive(Deserialize)]
-struct Module {
-    #[serde(default)]
-    cells: BTreeMap<String, Cell>,
-}
-
-#[derive(Deserialize)]
-struct Cell {
-    #[serde(rename = "type")]
-    kind: String,
 }
 
 /// The block a cell named `name` belongs to.
@@ -105,23 +86,6 @@ pub fn group<'a>(cells: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Blo
         .collect();
     v.sort_by(|a, b| b.comb().cmp(&a.comb()).then(a.block.cmp(&b.block)));
     v
-}
-
-/// Read yosys's JSON netlist (`<top>.json`, module `top`) and group its cells by block.
-pub fn read(netlist: &Path) -> Result<Vec<BlockCells>> {
-    let file =
-        std::fs::File::open(netlist).with_context(|| format!("opening {}", netlist.display()))?;
-    let n: Netlist = serde_json::from_reader(std::io::BufReader::new(file))
-        .with_context(|| format!("reading {}", netlist.display()))?;
-    let top = n
-        .modules
-        .get("top")
-        .context("the netlist has no module `top`")?;
-    Ok(group(
-        top.cells
-            .iter()
-            .map(|(name, c)| (name.as_str(), c.kind.as_str())),
-    ))
 }
 
 #[cfg(test)]

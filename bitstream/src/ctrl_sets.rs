@@ -16,10 +16,9 @@
 //! for this design the count of logic cells looks like what decides. The report keeps the
 //! count so the next such question starts from a number.
 
-use anyhow::{Context, Result};
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use crate::netlist::Cell;
+use serde::Serialize;
+use std::collections::HashMap;
 
 /// Flip-flops in a control set below which it counts as small.
 pub const SMALL: u64 = 8;
@@ -36,27 +35,6 @@ pub struct ControlSets {
     pub single: u64,
     /// Slices the flip-flops need at least (each set fills slices two at a time).
     pub min_slices: u64,
-}
-
-#[derive(Deserialize)]
-struct Netlist {
-    modules: BTreeMap<String, Module>,
-}
-
-#[derive(Deserialize)]
-struct Module {
-    #[serde(default)]
-    cells: BTreeMap<String, Cell>,
-}
-
-#[derive(Deserialize)]
-struct Cell {
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    parameters: BTreeMap<String, serde_json::Value>,
-    #[serde(default)]
-    connections: BTreeMap<String, Vec<serde_json::Value>>,
 }
 
 /// What a slice's two flip-flops must share (`TRELLIS_FF`'s ports and mux parameters). A port
@@ -116,20 +94,8 @@ pub fn count(set_sizes: impl IntoIterator<Item = u64>) -> ControlSets {
     cs
 }
 
-/// Read yosys's JSON netlist (`<top>.json`, module `top`) and count its control sets.
-pub fn read(netlist: &Path) -> Result<ControlSets> {
-    let file =
-        std::fs::File::open(netlist).with_context(|| format!("opening {}", netlist.display()))?;
-    let n: Netlist = serde_json::from_reader(std::io::BufReader::new(file))
-        .with_context(|| format!("reading {}", netlist.display()))?;
-    let top = n
-        .modules
-        .get("top")
-        .context("the netlist has no module `top`")?;
-    Ok(sets_of(top.cells.values()))
-}
-
-fn sets_of<'a>(cells: impl IntoIterator<Item = &'a Cell>) -> ControlSets {
+/// Count the control sets among `cells` (only `TRELLIS_FF` cells count).
+pub fn sets_of<'a>(cells: impl IntoIterator<Item = &'a Cell>) -> ControlSets {
     let mut sizes: HashMap<String, u64> = HashMap::new();
     for c in cells {
         if c.kind == "TRELLIS_FF" {

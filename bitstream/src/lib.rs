@@ -13,6 +13,7 @@
 
 pub mod blocks;
 pub mod ctrl_sets;
+pub mod netlist;
 mod report;
 
 pub use blocks::BlockCells;

@@ -5,6 +5,7 @@
 
 use crate::blocks::{self, BlockCells};
 use crate::ctrl_sets::{self, ControlSets};
+use crate::netlist;
 use anyhow::{Context, Result};
 use ferrio_boards::DeviceTotals;
 use serde::Serialize;
@@ -135,14 +136,18 @@ impl Report {
             .as_array()
             .map(|v| v.iter().filter_map(critical_path).collect())
             .unwrap_or_default();
-        // a netlist that cannot be read costs the table, not the place-and-route run before it
-        let blocks = blocks::read(&dir.join(format!("{top}.json"))).unwrap_or_else(|e| {
-            eprintln!("[bitstream] no logic-by-block table: {e:#}");
-            Vec::new()
-        });
-        let control_sets = ctrl_sets::read(&dir.join(format!("{top}.json")))
-            .map_err(|e| eprintln!("[bitstream] no control-set count: {e:#}"))
-            .ok();
+        // a netlist that cannot be read costs the tables, not the place-and-route run before
+        let (blocks, control_sets) = match netlist::read_top_cells(&dir.join(format!("{top}.json")))
+        {
+            Ok(c) => (
+                blocks::group(c.iter().map(|(name, c)| (name.as_str(), c.kind.as_str()))),
+                Some(ctrl_sets::sets_of(c.values())),
+            ),
+            Err(e) => {
+                eprintln!("[bitstream] no logic-by-block table or control-set count: {e:#}");
+                (Vec::new(), None)
+            }
+        };
         Ok(Report {
             top: top.to_string(),
             target: target.to_string(),

@@ -24,6 +24,19 @@ fn mac() -> EthRgmii {
     m
 }
 
+/// The frames as `txf` beats: (data, bytes, last).
+fn beats_of(frames: &[Vec<u8>]) -> std::collections::VecDeque<(u64, usize, bool)> {
+    let mut beats = std::collections::VecDeque::new();
+    for f in frames {
+        for (k, c) in f.chunks(8).enumerate() {
+            let mut b = [0u8; 8];
+            b[..c.len()].copy_from_slice(c);
+            beats.push_back((u64::from_le_bytes(b), c.len(), 8 * k + c.len() == f.len()));
+        }
+    }
+    beats
+}
+
 /// Beats leaving `rxf` while `phy` runs `cycles`: (frame bytes, rxf_err), one per last beat.
 fn collect_rx(m: &mut EthRgmii, phy: &mut RgmiiPhy, want: usize, max: u64) -> Vec<(Vec<u8>, bool)> {
     let mut out = Vec::new();
@@ -146,15 +159,8 @@ fn net_rgmii_transmit_nibbles_and_the_forwarded_clock_carry_each_frame_whole() {
         .iter()
         .map(|&n| frame(&mut r, n))
         .collect();
-    // (data, bytes, last) beats, offered one frame at a time, whole (as the device's FIFO does)
-    let mut beats = std::collections::VecDeque::new();
-    for f in &frames {
-        for (k, c) in f.chunks(8).enumerate() {
-            let mut b = [0u8; 8];
-            b[..c.len()].copy_from_slice(c);
-            beats.push_back((u64::from_le_bytes(b), c.len(), 8 * k + c.len() == f.len()));
-        }
-    }
+    // offered one frame at a time, whole (as the device's FIFO does)
+    let mut beats = beats_of(&frames);
     let n = frames.len();
     phy.run_until(&mut m, 40_000, |phy, m| {
         // offer the front beat for the next edge; `txf_ready` now is what that edge sees
@@ -322,14 +328,7 @@ fn net_rgmii_frames_cross_whole_both_ways_with_the_card_clock_slower_or_faster_t
         for f in &rx_frames {
             phy.send(&on_wire(f), None);
         }
-        let mut beats = std::collections::VecDeque::new();
-        for f in &tx_frames {
-            for (k, c) in f.chunks(8).enumerate() {
-                let mut b = [0u8; 8];
-                b[..c.len()].copy_from_slice(c);
-                beats.push_back((u64::from_le_bytes(b), c.len(), 8 * k + c.len() == f.len()));
-            }
-        }
+        let mut beats = beats_of(&tx_frames);
         let mut got = Vec::new();
         let mut cur = Vec::new();
         let ok = phy.run_until(&mut m, 80_000, |phy, m| {
