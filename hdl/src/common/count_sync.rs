@@ -2,8 +2,8 @@
 //!
 //! The source counter goes up by one per event; its bit 0 toggles with each, and only that bit
 //! crosses (two synchronising flops): each change of it counts one here. So the count is exact
-//! as long as two events in the source are at least two `clock` cycles apart (and a few
-//! cycles late).
+//! as long as two events in the source are more than one `clock` cycle apart (each level of
+//! bit 0 is then sampled at least once), and a few cycles late.
 //!
 //! | port | dir | clock | meaning |
 //! |---|---|---|---|

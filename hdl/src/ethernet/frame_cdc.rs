@@ -10,16 +10,17 @@
 //! | `w_valid`, `w_ready`, `w_data[63:0]`, `w_bytes[3:0]`, `w_last`, `w_err` | in/out/in | `w_clock` | beats in (the frame port's shape, docs/ARCHITECTURE.md); `w_ready` is `!full` (always high in the lossy build), low while `w_reset` |
 //! | `r_clock`, `r_reset` | in | | the read side's clock and its synchronous reset |
 //! | `r_valid`, `r_ready`, `r_data`, `r_bytes`, `r_last`, `r_err` | out/in/out | `r_clock` | beats out, registered |
-//! | `w_drops[31:0]` | out | `w_clock` | lossy build: beats that found the FIFO full (each spoils its frame, below) |
+//! | `w_drops[31:0]` | out | `w_clock` | lossy build: frames spoilt or lost because a beat found the FIFO full (one per such frame, below) |
 //!
 //! **Lossy build** (`FrameCdc::lossy`, for a writer that cannot wait, as a receiving MAC):
 //! `w_ready` is always high, and a beat that finds the FIFO full is lost. A frame never
 //! crosses with a hole: if some of its beats are already in the FIFO it is ended by an extra
 //! beat with `last` and `err` (eight zero bytes) as soon as there is room, and the rest of it
 //! is dropped; a frame that lost its first beat is dropped whole. The reader drops a frame
-//! ending in `err` as it drops one the MAC found bad. With a 125 MHz MAC (a beat at most every
-//! eight cycles) and a reader always ready, it cannot fill while the reader's clock is above
-//! about 16 MHz.
+//! ending in `err` as it drops one the MAC found bad. With a 125 MHz MAC (a beat every eight cycles
+//! on average; a frame's short last beat can follow the one before at once, which the 16
+//! entries absorb) and a reader always ready, it cannot fill while the reader's clock is
+//! above about 16 MHz.
 //!
 //! **Reset.** The write pointer never resets; while `r_reset` is high the read pointer
 //! follows the (synchronised) write pointer, so the FIFO empties whichever side's clock is

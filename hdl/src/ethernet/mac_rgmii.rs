@@ -10,9 +10,11 @@
 //! port (the receive one lossy: the MAC cannot wait), [`crate::common::ResetSync`] carries
 //! `reset` into `mac_clock`, and [`crate::common::CountSync`] counts the MAC's events again
 //! in `clock`. The card's side of both crossings stays in reset until the MAC's reset has
-//! ended and that has crossed back, so no beat crosses half-reset. So the card's clock may be slower or faster than 125 MHz: frames cross whole
+//! ended and that has crossed back, and the MAC's receiver (the writer that cannot wait) stays
+//! in reset until that has crossed to it in turn, so no beat crosses half-reset. So the card's clock may be slower or faster than 125 MHz: frames cross whole
 //! for any card clock above about 16 MHz, and the counters are exact above 62.5 MHz (two
-//! events of the MAC's come at least four `mac_clock` cycles apart). A top whose card runs at
+//! events of the MAC's come at least three `mac_clock` cycles, 24 ns, apart: more than a card
+//! cycle, so each level of a counter's bit 0 is sampled). A top whose card runs at
 //! 125 MHz ties the two clocks together. MDIO and the PHY reset count `clock` cycles, so
 //! [`MacParams`] is given in those (`MacParams::versa` at 125 MHz; at a slower card clock MDC
 //! is slower and the waits longer, which the PHY allows).
@@ -26,7 +28,7 @@
 //! | `phy_rst_n` | out | `clock` | the PHY's reset pin |
 //! | `mdc`, `mdio_o`, `mdio_oe`, `mdio_i` | | `clock` | MDIO; the board top joins the last three into the bidirectional pin |
 //! | `link_up`, `bmsr`, `mdio_reads` | out | `clock` | the PHY's link state (BMSR bit 2, read every `poll` cycles), the last BMSR read, reads done |
-//! | `tx_frames`, `tx_underruns`, `rx_frames`, `rx_bad`, `rx_overflows`, `rx_cdc_drops` | out | `clock` | counters: frames sent, frames spoilt by a late beat, frames received good, received bad, overflow episodes of the PHY-clock crossing, beats lost at the frame crossing |
+//! | `tx_frames`, `tx_underruns`, `rx_frames`, `rx_bad`, `rx_overflows`, `rx_cdc_drops` | out | `clock` | counters: frames sent, frames spoilt by a late beat, frames received good, received bad, overflow episodes of the PHY-clock crossing, frames spoilt or lost at the receive frame crossing (an overrun) |
 
 use super::{EthGmiiRx, EthGmiiTx, EthRgmii, FrameCdc, MdioLink, PhyReset};
 use crate::common::{CountSync, ResetSync};
@@ -113,6 +115,10 @@ pub struct EthMacRgmii {
     /// reset until the MAC's side has come out of it.
     mac_in_reset: ResetSync,
     card_side_reset: Signal<Local, bool>,
+    /// The card side's reset seen in `mac_clock`: the receiver, which writes into a crossing
+    /// that cannot wait, stays in reset until the card's side (its reader) is out.
+    card_in_reset: ResetSync,
+    mac_rx_reset: Signal<Local, bool>,
     tx_cdc: FrameCdc,
     rx_cdc: FrameCdc,
     n_tx_frames: CountSync,
@@ -168,6 +174,8 @@ impl EthMacRgmii {
             mac_reset: ResetSync::default(),
             mac_in_reset: ResetSync::default(),
             card_side_reset: Default::default(),
+            card_in_reset: ResetSync::default(),
+            mac_rx_reset: Default::default(),
             tx_cdc: FrameCdc::waiting(),
             rx_cdc: FrameCdc::lossy(),
             n_tx_frames: CountSync::default(),
@@ -193,6 +201,10 @@ impl Logic for EthMacRgmii {
         self.mac_in_reset.clock.next = self.clock.val();
         self.mac_in_reset.reset_in.next = self.mac_reset.reset_out.val();
         self.card_side_reset.next = self.reset.val() | self.mac_in_reset.reset_out.val();
+        self.card_in_reset.clock.next = self.mac_clock.val();
+        self.card_in_reset.reset_in.next = self.card_side_reset.val();
+        self.mac_rx_reset.next =
+            self.mac_reset.reset_out.val() | self.card_in_reset.reset_out.val();
 
         // transmit: the card's beats cross into mac_clock, where the GMII half sends them
         self.tx_cdc.w_clock.next = self.clock.val();
@@ -228,13 +240,13 @@ impl Logic for EthMacRgmii {
         // receive: the GMII half's beats cross into the card's clock (the card always takes
         // them, so the crossing's reader is always ready)
         self.rx.clock.next = self.mac_clock.val();
-        self.rx.reset.next = self.mac_reset.reset_out.val();
+        self.rx.reset.next = self.mac_rx_reset.val();
         self.rx.gmii_rxd.next = self.pads.gmii_rxd.val();
         self.rx.gmii_rx_dv.next = self.pads.gmii_rx_dv.val();
         self.rx.gmii_rx_er.next = self.pads.gmii_rx_er.val();
         self.rx.gmii_ce.next = self.pads.gmii_ce.val();
         self.rx_cdc.w_clock.next = self.mac_clock.val();
-        self.rx_cdc.w_reset.next = self.mac_reset.reset_out.val();
+        self.rx_cdc.w_reset.next = self.mac_rx_reset.val();
         self.rx_cdc.w_valid.next = self.rx.rxf_valid.val();
         self.rx_cdc.w_data.next = self.rx.rxf_data.val();
         self.rx_cdc.w_bytes.next = self.rx.rxf_bytes.val();
