@@ -37,6 +37,23 @@ fn beats_of(frames: &[Vec<u8>]) -> std::collections::VecDeque<(u64, usize, bool)
     beats
 }
 
+/// Offer the front beat for the next edge (`txf_ready` now is what that edge sees); it is
+/// taken off the queue if that edge takes it.
+fn offer_tx(m: &mut EthRgmii, beats: &mut std::collections::VecDeque<(u64, usize, bool)>) {
+    match beats.front() {
+        Some(&(d, b, l)) => {
+            m.set_txf_valid(1);
+            m.set_txf_data(d);
+            m.set_txf_bytes(b as u64);
+            m.set_txf_last(l as u64);
+            if m.txf_ready() == 1 {
+                beats.pop_front();
+            }
+        }
+        None => m.set_txf_valid(0),
+    }
+}
+
 /// Beats leaving `rxf` while `phy` runs `cycles`: (frame bytes, rxf_err), one per last beat.
 fn collect_rx(m: &mut EthRgmii, phy: &mut RgmiiPhy, want: usize, max: u64) -> Vec<(Vec<u8>, bool)> {
     let mut out = Vec::new();
@@ -163,19 +180,7 @@ fn net_rgmii_transmit_nibbles_and_the_forwarded_clock_carry_each_frame_whole() {
     let mut beats = beats_of(&frames);
     let n = frames.len();
     phy.run_until(&mut m, 40_000, |phy, m| {
-        // offer the front beat for the next edge; `txf_ready` now is what that edge sees
-        match beats.front() {
-            Some(&(d, b, l)) => {
-                m.set_txf_valid(1);
-                m.set_txf_data(d);
-                m.set_txf_bytes(b as u64);
-                m.set_txf_last(l as u64);
-                if m.txf_ready() == 1 {
-                    beats.pop_front();
-                }
-            }
-            None => m.set_txf_valid(0),
-        }
+        offer_tx(m, &mut beats);
         phy.tx_frames.len() >= n
     });
     assert!(!phy.tx_clk_wrong, "tx_clk is the core clock forwarded");
@@ -342,18 +347,7 @@ fn net_rgmii_frames_cross_whole_both_ways_with_the_card_clock_slower_or_faster_t
                     got.push((std::mem::take(&mut cur), m.rxf_err() == 1));
                 }
             }
-            match beats.front() {
-                Some(&(d, b, l)) => {
-                    m.set_txf_valid(1);
-                    m.set_txf_data(d);
-                    m.set_txf_bytes(b as u64);
-                    m.set_txf_last(l as u64);
-                    if m.txf_ready() == 1 {
-                        beats.pop_front();
-                    }
-                }
-                None => m.set_txf_valid(0),
-            }
+            offer_tx(m, &mut beats);
             got.len() >= rx_frames.len() && phy.tx_frames.len() >= tx_frames.len()
         });
         assert!(
