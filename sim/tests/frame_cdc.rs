@@ -25,9 +25,6 @@ trait Cdc {
     fn set_w_last(&mut self, v: u64);
     fn set_w_err(&mut self, v: u64);
     fn set_r_ready(&mut self, v: u64);
-    fn w_ready(&mut self) -> u64;
-    fn w_drops(&mut self) -> u64;
-    fn r_valid(&mut self) -> u64;
     fn r_data(&mut self) -> u64;
     fn r_bytes(&mut self) -> u64;
     fn r_last(&mut self) -> u64;
@@ -67,15 +64,6 @@ macro_rules! cdc {
             }
             fn set_r_ready(&mut self, v: u64) {
                 <$t>::set_r_ready(self, v)
-            }
-            fn w_ready(&mut self) -> u64 {
-                <$t>::w_ready(self)
-            }
-            fn w_drops(&mut self) -> u64 {
-                <$t>::w_drops(self)
-            }
-            fn r_valid(&mut self) -> u64 {
-                <$t>::r_valid(self)
             }
             fn r_data(&mut self) -> u64 {
                 <$t>::r_data(self)
@@ -354,7 +342,7 @@ fn frame_cdc_lossy_spoils_every_frame_that_lost_a_beat_and_never_passes_one_with
     let mut prev: Option<u64> = None;
     for f in &good {
         let k = f[0].0 >> 16;
-        assert!(prev.map_or(true, |p| k > p), "frames in order, none twice");
+        assert!(prev.is_none_or(|p| k > p), "frames in order, none twice");
         prev = Some(k);
         let want: Vec<Beat> = (0..frames[k as usize])
             .map(|i| (k << 16 | i as u64, 8, i + 1 == frames[k as usize], false))
